@@ -1,0 +1,247 @@
+"""数値目標 (goal level) and 重要業績評価指標 KPI (measure level), and their yearly results."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from strategy.models import BasicGoal, FiscalYear, Measure, RevisionedNode, RevisionedQuerySet, Strategy
+
+AMOUNT = {"max_digits": 18, "decimal_places": 4}
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("高いほど良い")
+    LOWER = "lower", _("低いほど良い")
+    KEEP = "keep", _("水準を維持")
+
+
+class TargetKind(models.TextChoices):
+    LEVEL = "level", _("到達水準")
+    CUMULATIVE = "cumulative", _("5年間の累計")
+    ANNUAL = "annual", _("年間の水準")
+    KEEP = "keep", _("維持")
+
+
+class IndicatorQuerySet(RevisionedQuerySet):
+    def goal_level(self):
+        return self.filter(measure__isnull=True)
+
+    def measure_level(self):
+        return self.filter(measure__isnull=False)
+
+    def with_tree(self):
+        """Indicators with their goal, measure, policy and revisions preloaded."""
+        return self.select_related(
+            "goal", "measure", "measure__policy", "introduced_in", "retired_in"
+        )
+
+
+class Indicator(RevisionedNode):
+    """A 数値目標 (measure empty) or a KPI (measure set)."""
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("総合戦略")
+    )
+    goal = models.ForeignKey(
+        BasicGoal, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("基本目標")
+    )
+    measure = models.ForeignKey(
+        Measure,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        null=True,
+        blank=True,
+        verbose_name=_("施策の基本的方向"),
+        help_text=_("空欄なら基本目標の数値目標、指定すれば施策のKPI。"),
+    )
+    code = models.CharField(_("コード"), max_length=30, help_text=_("例: G1-1、3ウ①-1"))
+    position = models.PositiveSmallIntegerField(_("順序"))
+    name = models.CharField(_("指標名"), max_length=200)
+    unit = models.CharField(_("単位"), max_length=20, blank=True)
+    decimals = models.PositiveSmallIntegerField(
+        _("小数点以下の桁数"), default=0, help_text=_("表示する桁数。例: 1.37 なら 2。")
+    )
+    direction = models.CharField(_("方向"), max_length=10, choices=Direction.choices)
+    kind = models.CharField(_("目標の種類"), max_length=12, choices=TargetKind.choices)
+    baseline_value = models.DecimalField(_("基準値"), null=True, blank=True, **AMOUNT)
+    baseline_text = models.CharField(
+        _("基準値（表記）"), max_length=100, blank=True, help_text=_("数値でない表記（「—」など）。")
+    )
+    baseline_label = models.CharField(_("基準値の時点"), max_length=20, default="策定時")
+    baseline_note = models.CharField(_("基準値の注記"), max_length=100, blank=True)
+    baseline_data_year = models.PositiveSmallIntegerField(_("基準値のデータ年度"), null=True, blank=True)
+    baseline_derived = models.BooleanField(
+        _("基準値は目標文から算出"), default=False,
+        help_text=_("戦略に基準値の記載がなく、目標文（「25人とし3人増加」）から算出した場合。"),
+    )
+    target_value = models.DecimalField(_("目標値"), null=True, blank=True, **AMOUNT)
+    target_text = models.CharField(_("目標（表記）"), max_length=200)
+    target_fiscal_year = models.PositiveSmallIntegerField(_("目標年度"), null=True, blank=True)
+    footnote = models.TextField(_("注記"), blank=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("指標")
+        verbose_name_plural = _("指標（数値目標・KPI）")
+        ordering = ["strategy", "goal__number", "measure__code", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "code"], name="indicator_unique_code"),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True) | Q(baseline_value__gte=0),
+                name="indicator_baseline_not_negative",
+                violation_error_message=_("基準値に負の値は入力できません。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | Q(target_value__gte=0),
+                name="indicator_target_not_negative",
+                violation_error_message=_("目標値に負の値は入力できません。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=["higher", "lower", "keep"]),
+                name="indicator_direction_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["level", "cumulative", "annual", "keep"]),
+                name="indicator_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_goal_level(self) -> bool:
+        return self.measure_id is None
+
+    @property
+    def level_label(self) -> str:
+        return "数値目標" if self.is_goal_level else "KPI"
+
+    def format_value(self, value: Decimal | None, *, with_unit: bool = True) -> str:
+        """A value as the report prints it: thousands separators, the indicator's decimals,
+        then the unit (「45,896人」, 「11.3%」, 「1.53」)."""
+        if value is None:
+            return ""
+        text = f"{value:,.{self.decimals}f}"
+        return f"{text}{self.unit}" if with_unit else text
+
+    def clean(self):
+        super().clean()
+        if self.goal_id and self.strategy_id and self.goal.strategy_id != self.strategy_id:
+            raise ValidationError({"goal": _("別の総合戦略の基本目標です。")}, code="other_strategy")
+        if self.measure_id and self.goal_id and self.measure.policy.goal_id != self.goal_id:
+            raise ValidationError(
+                {"measure": _("施策の基本的方向が基本目標に属していません。")}, code="measure_goal_mismatch"
+            )
+
+
+class AchievementQuerySet(models.QuerySet):
+    def with_year(self):
+        return self.select_related("fiscal_year")
+
+    def history_of(self, indicator: Indicator):
+        """One continuous result history: the results of this indicator and of every node it
+        replaced (a KPI moved or re-targeted by a revision keeps its earlier years)."""
+        return self.filter(indicator__in=[node.pk for node in indicator.lineage()]).with_year()
+
+
+class Achievement(models.Model):
+    """One indicator × one fiscal year, keeping everything the document shows."""
+
+    class State(models.TextChoices):
+        RECORDED = "recorded", _("実績あり")
+        AGGREGATING = "aggregating", _("集計中")
+        NOT_YET = "not_yet", _("未集計")
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="achievements", verbose_name=_("指標")
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="achievements", verbose_name=_("年度")
+    )
+    state = models.CharField(_("状態"), max_length=12, choices=State.choices, default=State.RECORDED)
+    value = models.DecimalField(_("実績値"), null=True, blank=True, **AMOUNT)
+    cumulative = models.DecimalField(_("累計"), null=True, blank=True, **AMOUNT)
+    note = models.CharField(
+        _("注記"), max_length=100, blank=True, help_text=_("「H25 数値」「住民基本台帳」「地域課題あり」など。")
+    )
+    data_year = models.PositiveSmallIntegerField(
+        _("データの年度"), null=True, blank=True,
+        help_text=_("実績値が別の年度の数値である場合（「H25 数値」なら 2013）。"),
+    )
+    text = models.CharField(
+        _("表記"), max_length=100, blank=True, help_text=_("数値でない表記（「ゼロ名維持 (地域課題あり)」など）。")
+    )
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = AchievementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("実績")
+        verbose_name_plural = _("実績")
+        ordering = ["indicator", "fiscal_year__year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"],
+                name="achievement_one_per_year",
+                violation_error_message=_("この指標のこの年度の実績は既に登録されています。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                name="achievement_value_not_negative",
+                violation_error_message=_("実績値に負の値は入力できません。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(cumulative__isnull=True) | Q(cumulative__gte=0),
+                name="achievement_cumulative_not_negative",
+                violation_error_message=_("累計に負の値は入力できません。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["recorded", "aggregating", "not_yet"]),
+                name="achievement_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="recorded") | (Q(value__isnull=True) & Q(cumulative__isnull=True)),
+                name="achievement_pending_has_no_value",
+                violation_error_message=_("集計中・未集計の年度には数値を入力できません。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="recorded") | Q(value__isnull=False) | ~Q(text=""),
+                name="achievement_recorded_has_value",
+                violation_error_message=_("実績ありの年度には実績値を入力してください。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.fiscal_year}"
+
+    def clean(self):
+        super().clean()
+        if not (self.indicator_id and self.fiscal_year_id):
+            return
+        indicator, year = self.indicator, self.fiscal_year
+        if indicator.strategy_id != year.strategy_id:
+            raise ValidationError(
+                {"fiscal_year": _("指標と別の総合戦略の年度です。")}, code="other_strategy"
+            )
+        if year.year < indicator.strategy.first_fiscal_year or year.year > indicator.strategy.last_fiscal_year:
+            raise ValidationError(
+                {"fiscal_year": _("年度は計画期間（%(period)s）内で指定してください。")
+                 % {"period": indicator.strategy.period_label}},
+                code="year_outside_period",
+            )
+        revision = indicator.strategy.revision_for_year(year.year)
+        if not indicator.is_in_force_at(revision):
+            raise ValidationError(
+                _("「%(name)s」は%(year)sには%(revision)sの構成に含まれていません。")
+                % {"name": indicator.name, "year": year.long_label, "revision": revision},
+                code="indicator_not_in_force",
+            )
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state != self.State.RECORDED

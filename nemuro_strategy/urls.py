@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "根室市創生総合戦略 管理"
+admin.site.site_title = "根室市創生総合戦略"
+admin.site.index_title = "データ管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

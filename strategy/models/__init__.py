@@ -1,0 +1,24 @@
+from .core import FiscalYear, Municipality, Revision, Strategy
+from .population import PopulationFigure
+from .projects import Project, ProjectListing, ProjectOutput, ProjectOutputLine
+from .revisioned import Amendment, RevisionedNode, RevisionedQuerySet
+from .tree import BasicGoal, GoalDirection, Measure, Policy
+
+__all__ = [
+    "Amendment",
+    "BasicGoal",
+    "FiscalYear",
+    "GoalDirection",
+    "Measure",
+    "Municipality",
+    "Policy",
+    "PopulationFigure",
+    "Project",
+    "ProjectListing",
+    "ProjectOutput",
+    "ProjectOutputLine",
+    "Revision",
+    "RevisionedNode",
+    "RevisionedQuerySet",
+    "Strategy",
+]

@@ -1,0 +1,176 @@
+"""効果検証: the 推進本部's internal verdicts per measure, the 有識者会議's verdicts per goal, the grade
+scale (検証基準) and the yearly report's own details."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from strategy.models import BasicGoal, FiscalYear, Measure, Strategy
+
+GRADES = ["A", "B", "C", "D"]
+
+
+class Grade(models.TextChoices):
+    A = "A", _("A 順調に進んでいる")
+    B = "B", _("B 概ね順調に進んでいる")
+    C = "C", _("C やや遅れている")
+    D = "D", _("D 遅れている")
+
+
+def grade_field(**kwargs):
+    return models.CharField(_("検証結果"), max_length=1, choices=Grade.choices, **kwargs)
+
+
+def grade_constraint(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(grade__in=GRADES),
+        name=name,
+        violation_error_message=_("検証結果は A・B・C・D のいずれかです。"),
+    )
+
+
+def check_same_strategy(node_strategy_id, fiscal_year: FiscalYear, field: str) -> None:
+    if node_strategy_id != fiscal_year.strategy_id:
+        raise ValidationError({field: _("別の総合戦略の年度です。")}, code="other_strategy")
+
+
+class GradeDefinition(models.Model):
+    """検証基準: what each grade means in this strategy's verification."""
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="grade_definitions", verbose_name=_("総合戦略")
+    )
+    grade = grade_field()
+    label = models.CharField(_("区分"), max_length=50)
+    description = models.TextField(_("考え方"))
+
+    class Meta:
+        verbose_name = _("検証基準")
+        verbose_name_plural = _("検証基準")
+        ordering = ["strategy", "grade"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "grade"], name="grade_definition_unique"),
+            grade_constraint("grade_definition_grade_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.grade} {self.label}"
+
+
+class InternalReview(models.Model):
+    """根室市人口問題・少子化対策推進本部 (内部検証): one verdict per measure per year."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="internal_reviews", verbose_name=_("施策の基本的方向")
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="internal_reviews", verbose_name=_("対象年度")
+    )
+    grade = grade_field()
+    grade_note = models.CharField(
+        _("検証結果の注記"), max_length=200, blank=True, help_text=_("例: ※平成30年度以降の取組みを予定")
+    )
+    issues = models.TextField(_("今後の課題と対応方向"), blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("内部検証結果")
+        verbose_name_plural = _("内部検証結果")
+        ordering = ["measure", "fiscal_year__year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "fiscal_year"],
+                name="internal_review_one_per_year",
+                violation_error_message=_("この施策のこの年度の内部検証結果は既に登録されています。"),
+            ),
+            grade_constraint("internal_review_grade_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure.code} {self.fiscal_year} {self.grade}"
+
+    def clean(self):
+        super().clean()
+        if self.measure_id and self.fiscal_year_id:
+            check_same_strategy(self.measure.strategy_id, self.fiscal_year, "fiscal_year")
+
+
+class PanelReview(models.Model):
+    """根室市創生有識者会議 (外部検証): one verdict per goal per year, with 付帯意見 and opinions."""
+
+    goal = models.ForeignKey(
+        BasicGoal, on_delete=models.PROTECT, related_name="panel_reviews", verbose_name=_("基本目標")
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="panel_reviews", verbose_name=_("対象年度")
+    )
+    grade = grade_field()
+    supplementary_opinion = models.TextField(_("付帯意見"), blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("有識者会議の検証結果")
+        verbose_name_plural = _("有識者会議の検証結果")
+        ordering = ["goal", "fiscal_year__year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "fiscal_year"],
+                name="panel_review_one_per_year",
+                violation_error_message=_("この基本目標のこの年度の検証結果は既に登録されています。"),
+            ),
+            grade_constraint("panel_review_grade_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.goal} {self.fiscal_year} {self.grade}"
+
+    def clean(self):
+        super().clean()
+        if self.goal_id and self.fiscal_year_id:
+            check_same_strategy(self.goal.strategy_id, self.fiscal_year, "fiscal_year")
+
+
+class PanelOpinion(models.Model):
+    """One bullet of 意見等 in a panel verdict."""
+
+    review = models.ForeignKey(
+        PanelReview, on_delete=models.CASCADE, related_name="opinions", verbose_name=_("検証結果")
+    )
+    position = models.PositiveSmallIntegerField(_("順序"))
+    text = models.TextField(_("意見等"))
+
+    class Meta:
+        verbose_name = _("意見等")
+        verbose_name_plural = _("意見等")
+        ordering = ["review", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "position"], name="panel_opinion_unique_position"),
+        ]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class VerificationReport(models.Model):
+    """The yearly 効果検証調書's own details (title, date, the period its 事業量 cover)."""
+
+    fiscal_year = models.OneToOneField(
+        FiscalYear, on_delete=models.PROTECT, related_name="report", verbose_name=_("検証年度")
+    )
+    title = models.CharField(_("表題"), max_length=100)
+    date_text = models.CharField(_("日付（表記）"), max_length=50, blank=True)
+    output_period_start = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("事業量の対象期間（始）")
+    )
+    output_period_end = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("事業量の対象期間（終）")
+    )
+
+    class Meta:
+        verbose_name = _("効果検証調書")
+        verbose_name_plural = _("効果検証調書")
+        ordering = ["fiscal_year__year"]
+
+    def __str__(self):
+        return self.title
