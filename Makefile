@@ -1,0 +1,42 @@
+# Two commands for a fresh machine:
+#   make run   — set up .venv, migrate, load the seed data, serve http://127.0.0.1:8000 (SQLite)
+#   make test  — checks, then the whole suite on SQLite and on a throwaway PostgreSQL 15
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TEST_ENV := DJANGO_SETTINGS_MODULE=nemuro_strategy.settings_test
+
+.PHONY: run test install check test-sqlite test-postgres lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py seed
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+check: $(STAMP)
+	$(TEST_ENV) $(PY) manage.py check
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: $(STAMP)
+	$(TEST_ENV) $(PY) -m pytest
+
+test-postgres: $(STAMP)
+	$(TEST_ENV) $(PY) scripts/with_postgres.py $(PY) -m pytest
+
+test: check test-sqlite test-postgres
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .cache db.sqlite3
