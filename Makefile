@@ -33,10 +33,11 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP)
 	$(TEST_ENV) $(PY) scripts/with_postgres.py $(PY) -m pytest
 
-test: check test-sqlite test-postgres
+test: lint check test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .cache db.sqlite3

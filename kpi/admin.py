@@ -13,8 +13,16 @@ class AchievementInline(admin.TabularInline):
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
     list_display = (
-        "code", "name", "level", "unit", "baseline", "target_text", "direction", "kind",
-        "introduced_in", "retired_in",
+        "code",
+        "name",
+        "level",
+        "unit",
+        "baseline",
+        "target_text",
+        "direction",
+        "kind",
+        "introduced_in",
+        "retired_in",
     )
     list_filter = ("goal__number", "measure", "kind", "direction", "introduced_in", "strategy")
     search_fields = ("code", "name", "target_text")

@@ -7,7 +7,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from strategy.models import BasicGoal, FiscalYear, Measure, RevisionedNode, RevisionedQuerySet, Strategy
+from strategy.models import (
+    BasicGoal,
+    FiscalYear,
+    Measure,
+    RevisionedNode,
+    RevisionedQuerySet,
+    Strategy,
+)
 
 AMOUNT = {"max_digits": 18, "decimal_places": 4}
 
@@ -68,13 +75,19 @@ class Indicator(RevisionedNode):
     kind = models.CharField(_("目標の種類"), max_length=12, choices=TargetKind.choices)
     baseline_value = models.DecimalField(_("基準値"), null=True, blank=True, **AMOUNT)
     baseline_text = models.CharField(
-        _("基準値（表記）"), max_length=100, blank=True, help_text=_("数値でない表記（「—」など）。")
+        _("基準値（表記）"),
+        max_length=100,
+        blank=True,
+        help_text=_("数値でない表記（「—」など）。"),
     )
     baseline_label = models.CharField(_("基準値の時点"), max_length=20, default="策定時")
     baseline_note = models.CharField(_("基準値の注記"), max_length=100, blank=True)
-    baseline_data_year = models.PositiveSmallIntegerField(_("基準値のデータ年度"), null=True, blank=True)
+    baseline_data_year = models.PositiveSmallIntegerField(
+        _("基準値のデータ年度"), null=True, blank=True
+    )
     baseline_derived = models.BooleanField(
-        _("基準値は目標文から算出"), default=False,
+        _("基準値は目標文から算出"),
+        default=False,
         help_text=_("戦略に基準値の記載がなく、目標文（「25人とし3人増加」）から算出した場合。"),
     )
     target_value = models.DecimalField(_("目標値"), null=True, blank=True, **AMOUNT)
@@ -132,10 +145,13 @@ class Indicator(RevisionedNode):
     def clean(self):
         super().clean()
         if self.goal_id and self.strategy_id and self.goal.strategy_id != self.strategy_id:
-            raise ValidationError({"goal": _("別の総合戦略の基本目標です。")}, code="other_strategy")
+            raise ValidationError(
+                {"goal": _("別の総合戦略の基本目標です。")}, code="other_strategy"
+            )
         if self.measure_id and self.goal_id and self.measure.policy.goal_id != self.goal_id:
             raise ValidationError(
-                {"measure": _("施策の基本的方向が基本目標に属していません。")}, code="measure_goal_mismatch"
+                {"measure": _("施策の基本的方向が基本目標に属していません。")},
+                code="measure_goal_mismatch",
             )
 
 
@@ -163,18 +179,28 @@ class Achievement(models.Model):
     fiscal_year = models.ForeignKey(
         FiscalYear, on_delete=models.PROTECT, related_name="achievements", verbose_name=_("年度")
     )
-    state = models.CharField(_("状態"), max_length=12, choices=State.choices, default=State.RECORDED)
+    state = models.CharField(
+        _("状態"), max_length=12, choices=State.choices, default=State.RECORDED
+    )
     value = models.DecimalField(_("実績値"), null=True, blank=True, **AMOUNT)
     cumulative = models.DecimalField(_("累計"), null=True, blank=True, **AMOUNT)
     note = models.CharField(
-        _("注記"), max_length=100, blank=True, help_text=_("「H25 数値」「住民基本台帳」「地域課題あり」など。")
+        _("注記"),
+        max_length=100,
+        blank=True,
+        help_text=_("「H25 数値」「住民基本台帳」「地域課題あり」など。"),
     )
     data_year = models.PositiveSmallIntegerField(
-        _("データの年度"), null=True, blank=True,
+        _("データの年度"),
+        null=True,
+        blank=True,
         help_text=_("実績値が別の年度の数値である場合（「H25 数値」なら 2013）。"),
     )
     text = models.CharField(
-        _("表記"), max_length=100, blank=True, help_text=_("数値でない表記（「ゼロ名維持 (地域課題あり)」など）。")
+        _("表記"),
+        max_length=100,
+        blank=True,
+        help_text=_("数値でない表記（「ゼロ名維持 (地域課題あり)」など）。"),
     )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
@@ -205,7 +231,8 @@ class Achievement(models.Model):
                 name="achievement_state_valid",
             ),
             models.CheckConstraint(
-                condition=Q(state="recorded") | (Q(value__isnull=True) & Q(cumulative__isnull=True)),
+                condition=Q(state="recorded")
+                | (Q(value__isnull=True) & Q(cumulative__isnull=True)),
                 name="achievement_pending_has_no_value",
                 violation_error_message=_("集計中・未集計の年度には数値を入力できません。"),
             ),
@@ -228,10 +255,15 @@ class Achievement(models.Model):
             raise ValidationError(
                 {"fiscal_year": _("指標と別の総合戦略の年度です。")}, code="other_strategy"
             )
-        if year.year < indicator.strategy.first_fiscal_year or year.year > indicator.strategy.last_fiscal_year:
+        if (
+            year.year < indicator.strategy.first_fiscal_year
+            or year.year > indicator.strategy.last_fiscal_year
+        ):
             raise ValidationError(
-                {"fiscal_year": _("年度は計画期間（%(period)s）内で指定してください。")
-                 % {"period": indicator.strategy.period_label}},
+                {
+                    "fiscal_year": _("年度は計画期間（%(period)s）内で指定してください。")
+                    % {"period": indicator.strategy.period_label}
+                },
                 code="year_outside_period",
             )
         revision = indicator.strategy.revision_for_year(year.year)

@@ -6,14 +6,13 @@ DJANGO_DEBUG   true for local development (``make run`` sets it); false by defau
 ALLOWED_HOSTS  comma-separated host names.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list
-
-import os
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

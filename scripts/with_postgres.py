@@ -38,7 +38,9 @@ def find_bin_dir() -> str | None:
 
 
 def install_server() -> None:
-    print("PostgreSQL のサーバーが見つからないため、Debian のパッケージから導入します。", flush=True)
+    print(
+        "PostgreSQL のサーバーが見つからないため、Debian のパッケージから導入します。", flush=True
+    )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
     subprocess.run(
@@ -78,13 +80,27 @@ def main(argv: list[str]) -> int:
     started = False
     try:
         subprocess.run(
-            [*as_owner, f"{bin_dir}/initdb", "-D", data, "--no-sync", "-A", "trust",
-             "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                *as_owner,
+                f"{bin_dir}/initdb",
+                "-D",
+                data,
+                "--no-sync",
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         subprocess.run(
             [*as_owner, f"{bin_dir}/pg_ctl", "-D", data, "-o", options, "-l", log, "-w", "start"],
-            check=True, stdout=subprocess.DEVNULL,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         started = True
         env = {
@@ -92,13 +108,17 @@ def main(argv: list[str]) -> int:
             "DATABASE_URL": f"postgres://postgres@{quote(workdir, safe='')}/nemuro",
             "EXPECT_DB_VENDOR": "postgresql",
         }
-        print(f"PostgreSQL {os.path.basename(os.path.dirname(bin_dir))} の使い捨てクラスタで実行します。", flush=True)
+        print(
+            f"PostgreSQL {os.path.basename(os.path.dirname(bin_dir))} の使い捨てクラスタで実行します。",
+            flush=True,
+        )
         return subprocess.run(argv, env=env).returncode
     finally:
         if started:
             subprocess.run(
                 [*as_owner, f"{bin_dir}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -48,7 +48,6 @@ class FiscalYearInline(admin.TabularInline):
         return False
 
 
-
 @admin.register(Strategy)
 class StrategyAdmin(admin.ModelAdmin):
     list_display = ("name", "municipality", "philosophy", "period")
@@ -108,7 +107,16 @@ class ProjectListingInline(admin.TabularInline):
     model = ProjectListing
     fk_name = "measure"
     extra = 0
-    fields = ("position", "category", "project", "content", "partner", "reprint", "introduced_in", "retired_in")
+    fields = (
+        "position",
+        "category",
+        "project",
+        "content",
+        "partner",
+        "reprint",
+        "introduced_in",
+        "retired_in",
+    )
     autocomplete_fields = ("project",)
 
 
@@ -125,7 +133,16 @@ class ListingOfProjectInline(admin.TabularInline):
     model = ProjectListing
     fk_name = "project"
     extra = 0
-    fields = ("measure", "position", "category", "content", "partner", "reprint", "introduced_in", "retired_in")
+    fields = (
+        "measure",
+        "position",
+        "category",
+        "content",
+        "partner",
+        "reprint",
+        "introduced_in",
+        "retired_in",
+    )
 
 
 @admin.register(Project)
@@ -147,7 +164,17 @@ class ProjectAdmin(admin.ModelAdmin):
 
 @admin.register(ProjectListing)
 class ProjectListingAdmin(RevisionedAdmin):
-    list_display = ("measure", "position", "category", "project", "content", "partner", "reprint", "introduced", "retired")
+    list_display = (
+        "measure",
+        "position",
+        "category",
+        "project",
+        "content",
+        "partner",
+        "reprint",
+        "introduced",
+        "retired",
+    )
     list_filter = ("measure__policy__goal__number", "reprint", "introduced_in", "category")
     search_fields = ("project__name", "content", "partner", "category")
     list_select_related = ("measure", "project", "introduced_in", "retired_in")

@@ -29,9 +29,7 @@ def as_of(objects, revision: Revision) -> list:
     if not originals:
         return []
     copies = [copy.copy(obj) for obj in originals]
-    index = {
-        (ContentType.objects.get_for_model(obj).pk, obj.pk): obj for obj in copies
-    }
+    index = {(ContentType.objects.get_for_model(obj).pk, obj.pk): obj for obj in copies}
     later = (
         Amendment.objects.for_objects(copies)
         .filter(revision__sequence__gt=revision.sequence)

@@ -169,7 +169,9 @@ class Loader:
         data = self.read("strategy.yaml")
         m = data["municipality"]
         municipality = self.upsert(
-            Municipality, {"code": str(m["code"])}, {"prefecture": m["prefecture"], "name": m["name"]}
+            Municipality,
+            {"code": str(m["code"])},
+            {"prefecture": m["prefecture"], "name": m["name"]},
         )
         s = data["strategy"]
         strategy = self.upsert(
@@ -233,13 +235,21 @@ class Loader:
             )
             self.remember(direction, d)
         for position, i in enumerate(data.get("indicators", []), start=1):
-            self.load_indicator(strategy, goal, None, int(i.get("number", position)), i, life["introduced_in"])
+            self.load_indicator(
+                strategy, goal, None, int(i.get("number", position)), i, life["introduced_in"]
+            )
         for position, p in enumerate(data.get("policies", []), start=1):
             p_life = self.life(p, life["introduced_in"])
             policy = self.upsert(
                 Policy,
                 {"strategy": strategy, "code": p["code"]},
-                {"goal": goal, "letter": p["letter"], "position": position, "name": p["name"], **p_life},
+                {
+                    "goal": goal,
+                    "letter": p["letter"],
+                    "position": position,
+                    "name": p["name"],
+                    **p_life,
+                },
             )
             self.remember(policy, p)
             for m in p.get("measures", []):
@@ -281,7 +291,9 @@ class Loader:
             self.listings[f"{measure.code}/{name}"] = listing
             self.remember(listing, row)
 
-    def load_indicator(self, strategy, goal, measure, position, data: dict, default: Revision) -> None:
+    def load_indicator(
+        self, strategy, goal, measure, position, data: dict, default: Revision
+    ) -> None:
         baseline = data.get("baseline") or {}
         target = data.get("target") or {}
         indicator = self.upsert(
@@ -358,7 +370,12 @@ class Loader:
         for f in data["figures"]:
             self.upsert(
                 PopulationFigure,
-                {"strategy": strategy, "series": f["series"], "year": int(f["year"]), "metric": f["metric"]},
+                {
+                    "strategy": strategy,
+                    "series": f["series"],
+                    "year": int(f["year"]),
+                    "metric": f["metric"],
+                },
                 {"value": _decimal(f["value"]), "share": _decimal(f.get("share"))},
             )
 
@@ -414,11 +431,16 @@ class Loader:
             review = self.upsert(
                 PanelReview,
                 {"goal": self.goals[int(v["goal"])], "fiscal_year": self.year(v["fiscal_year"])},
-                {"grade": v["grade"], "supplementary_opinion": _text(v.get("supplementary")).strip()},
+                {
+                    "grade": v["grade"],
+                    "supplementary_opinion": _text(v.get("supplementary")).strip(),
+                },
             )
             opinions = v.get("opinions") or []
             for position, text in enumerate(opinions, start=1):
-                self.upsert(PanelOpinion, {"review": review, "position": position}, {"text": text.strip()})
+                self.upsert(
+                    PanelOpinion, {"review": review, "position": position}, {"text": text.strip()}
+                )
             review.opinions.filter(position__gt=len(opinions)).delete()
         for position, o in enumerate(data.get("project_outputs", []), start=1):
             project_name = o["project"].strip()

@@ -44,7 +44,13 @@ def make_tree(strategy: Strategy) -> Indicator:
     first = strategy.revisions.get(sequence=1)
     goal = BasicGoal.objects.create(strategy=strategy, number=1, title="目標", introduced_in=first)
     policy = Policy.objects.create(
-        strategy=strategy, goal=goal, code="1ア", letter="ア", position=1, name="施策", introduced_in=first
+        strategy=strategy,
+        goal=goal,
+        code="1ア",
+        letter="ア",
+        position=1,
+        name="施策",
+        introduced_in=first,
     )
     measure = Measure.objects.create(
         strategy=strategy, policy=policy, code="1ア①", number=1, name="方向", introduced_in=first

@@ -10,7 +10,9 @@ PROJECT_APPS = {"strategy", "kpi", "verification"}
 
 @pytest.fixture
 def staff_client(client, db):
-    user = get_user_model().objects.create_superuser("jimukyoku", "j@example.invalid", "pw-secret-123")
+    user = get_user_model().objects.create_superuser(
+        "jimukyoku", "j@example.invalid", "pw-secret-123"
+    )
     client.force_login(user)
     return client
 
@@ -36,7 +38,9 @@ def test_each_list_and_change_page_opens(staff_client, model):
     assert str(opts.verbose_name_plural) in response.content.decode()
     first = model.objects.order_by("pk").first()
     assert first is not None, f"no seeded {opts.label}"
-    response = staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk]))
+    response = staff_client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk])
+    )
     assert response.status_code == 200
 
 

@@ -39,7 +39,10 @@ class GradeDefinition(models.Model):
     """検証基準: what each grade means in this strategy's verification."""
 
     strategy = models.ForeignKey(
-        Strategy, on_delete=models.CASCADE, related_name="grade_definitions", verbose_name=_("総合戦略")
+        Strategy,
+        on_delete=models.CASCADE,
+        related_name="grade_definitions",
+        verbose_name=_("総合戦略"),
     )
     grade = grade_field()
     label = models.CharField(_("区分"), max_length=50)
@@ -62,14 +65,23 @@ class InternalReview(models.Model):
     """根室市人口問題・少子化対策推進本部 (内部検証): one verdict per measure per year."""
 
     measure = models.ForeignKey(
-        Measure, on_delete=models.PROTECT, related_name="internal_reviews", verbose_name=_("施策の基本的方向")
+        Measure,
+        on_delete=models.PROTECT,
+        related_name="internal_reviews",
+        verbose_name=_("施策の基本的方向"),
     )
     fiscal_year = models.ForeignKey(
-        FiscalYear, on_delete=models.PROTECT, related_name="internal_reviews", verbose_name=_("対象年度")
+        FiscalYear,
+        on_delete=models.PROTECT,
+        related_name="internal_reviews",
+        verbose_name=_("対象年度"),
     )
     grade = grade_field()
     grade_note = models.CharField(
-        _("検証結果の注記"), max_length=200, blank=True, help_text=_("例: ※平成30年度以降の取組みを予定")
+        _("検証結果の注記"),
+        max_length=200,
+        blank=True,
+        help_text=_("例: ※平成30年度以降の取組みを予定"),
     )
     issues = models.TextField(_("今後の課題と対応方向"), blank=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
@@ -82,7 +94,9 @@ class InternalReview(models.Model):
             models.UniqueConstraint(
                 fields=["measure", "fiscal_year"],
                 name="internal_review_one_per_year",
-                violation_error_message=_("この施策のこの年度の内部検証結果は既に登録されています。"),
+                violation_error_message=_(
+                    "この施策のこの年度の内部検証結果は既に登録されています。"
+                ),
             ),
             grade_constraint("internal_review_grade_valid"),
         ]
@@ -100,10 +114,16 @@ class PanelReview(models.Model):
     """根室市創生有識者会議 (外部検証): one verdict per goal per year, with 付帯意見 and opinions."""
 
     goal = models.ForeignKey(
-        BasicGoal, on_delete=models.PROTECT, related_name="panel_reviews", verbose_name=_("基本目標")
+        BasicGoal,
+        on_delete=models.PROTECT,
+        related_name="panel_reviews",
+        verbose_name=_("基本目標"),
     )
     fiscal_year = models.ForeignKey(
-        FiscalYear, on_delete=models.PROTECT, related_name="panel_reviews", verbose_name=_("対象年度")
+        FiscalYear,
+        on_delete=models.PROTECT,
+        related_name="panel_reviews",
+        verbose_name=_("対象年度"),
     )
     grade = grade_field()
     supplementary_opinion = models.TextField(_("付帯意見"), blank=True)
@@ -117,7 +137,9 @@ class PanelReview(models.Model):
             models.UniqueConstraint(
                 fields=["goal", "fiscal_year"],
                 name="panel_review_one_per_year",
-                violation_error_message=_("この基本目標のこの年度の検証結果は既に登録されています。"),
+                violation_error_message=_(
+                    "この基本目標のこの年度の検証結果は既に登録されています。"
+                ),
             ),
             grade_constraint("panel_review_grade_valid"),
         ]
@@ -145,7 +167,9 @@ class PanelOpinion(models.Model):
         verbose_name_plural = _("意見等")
         ordering = ["review", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["review", "position"], name="panel_opinion_unique_position"),
+            models.UniqueConstraint(
+                fields=["review", "position"], name="panel_opinion_unique_position"
+            ),
         ]
 
     def __str__(self):
@@ -161,10 +185,16 @@ class VerificationReport(models.Model):
     title = models.CharField(_("表題"), max_length=100)
     date_text = models.CharField(_("日付（表記）"), max_length=50, blank=True)
     output_period_start = models.ForeignKey(
-        FiscalYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("事業量の対象期間（始）")
+        FiscalYear,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("事業量の対象期間（始）"),
     )
     output_period_end = models.ForeignKey(
-        FiscalYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("事業量の対象期間（終）")
+        FiscalYear,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("事業量の対象期間（終）"),
     )
 
     class Meta:

@@ -192,8 +192,10 @@ class FiscalYear(models.Model):
     def clean(self):
         if self.strategy_id and self.year not in self.strategy.fiscal_year_range:
             raise ValidationError(
-                {"year": _("年度は計画期間（%(period)s）内で指定してください。")
-                 % {"period": self.strategy.period_label}},
+                {
+                    "year": _("年度は計画期間（%(period)s）内で指定してください。")
+                    % {"period": self.strategy.period_label}
+                },
                 code="year_outside_period",
             )
 

@@ -23,14 +23,21 @@ class PopulationFigure(models.Model):
         FERTILITY_RATE = "fertility_rate", _("合計特殊出生率")
 
     strategy = models.ForeignKey(
-        Strategy, on_delete=models.CASCADE, related_name="population_figures", verbose_name=_("総合戦略")
+        Strategy,
+        on_delete=models.CASCADE,
+        related_name="population_figures",
+        verbose_name=_("総合戦略"),
     )
     series = models.CharField(_("系列"), max_length=20, choices=Series.choices)
     year = models.PositiveSmallIntegerField(_("年（西暦）"))
     metric = models.CharField(_("指標"), max_length=20, choices=Metric.choices)
     value = models.DecimalField(_("値"), max_digits=12, decimal_places=2)
     share = models.DecimalField(
-        _("構成比（%）"), max_digits=5, decimal_places=1, null=True, blank=True,
+        _("構成比（%）"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
         help_text=_("総人口に占める割合として表記されている場合。"),
     )
 

@@ -40,18 +40,27 @@ class ProjectListing(RevisionedNode):
     """One row of a measure's 具体的な事業 table."""
 
     measure = models.ForeignKey(
-        Measure, on_delete=models.CASCADE, related_name="listings", verbose_name=_("施策の基本的方向")
+        Measure,
+        on_delete=models.CASCADE,
+        related_name="listings",
+        verbose_name=_("施策の基本的方向"),
     )
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, related_name="listings", verbose_name=_("事業")
     )
     position = models.PositiveSmallIntegerField(_("順序"))
     category = models.CharField(
-        _("区分"), max_length=50, blank=True, help_text=_("新規・拡充・H27新規・民間等 など、表記のとおり。")
+        _("区分"),
+        max_length=50,
+        blank=True,
+        help_text=_("新規・拡充・H27新規・民間等 など、表記のとおり。"),
     )
     content = models.CharField(_("内容"), max_length=300, blank=True)
     partner = models.CharField(
-        _("実施主体・連携先"), max_length=200, blank=True, help_text=_("民間等の事業の実施主体など。")
+        _("実施主体・連携先"),
+        max_length=200,
+        blank=True,
+        help_text=_("民間等の事業の実施主体など。"),
     )
     reprint = models.BooleanField(_("再掲"), default=False)
 
@@ -80,9 +89,7 @@ class ProjectListing(RevisionedNode):
             and self.project_id
             and self.measure.strategy_id != self.project.strategy_id
         ):
-            raise ValidationError(
-                {"project": _("別の総合戦略の事業です。")}, code="other_strategy"
-            )
+            raise ValidationError({"project": _("別の総合戦略の事業です。")}, code="other_strategy")
 
 
 class ProjectOutputQuerySet(models.QuerySet):
@@ -98,7 +105,10 @@ class ProjectOutput(models.Model):
     (番号, 目的, 内容, 事業量 lines). The H28 report covers two years (H27–H28)."""
 
     measure = models.ForeignKey(
-        Measure, on_delete=models.PROTECT, related_name="project_outputs", verbose_name=_("施策の基本的方向")
+        Measure,
+        on_delete=models.PROTECT,
+        related_name="project_outputs",
+        verbose_name=_("施策の基本的方向"),
     )
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, related_name="outputs", verbose_name=_("事業")
@@ -117,7 +127,9 @@ class ProjectOutput(models.Model):
         FiscalYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("対象期間（終）")
     )
     position = models.PositiveSmallIntegerField(_("掲載順"))
-    number = models.CharField(_("番号"), max_length=10, blank=True, help_text=_("調書の表記のとおり。"))
+    number = models.CharField(
+        _("番号"), max_length=10, blank=True, help_text=_("調書の表記のとおり。")
+    )
     title = models.CharField(_("事業名（調書の表記）"), max_length=200)
     note = models.CharField(_("注記"), max_length=100, blank=True)
     reprint = models.BooleanField(_("再掲"), default=False)
@@ -151,7 +163,9 @@ class ProjectOutput(models.Model):
         years = [self.fiscal_year, self.period_start, self.period_end]
         if all(y is not None for y in years):
             if len({y.strategy_id for y in years} | {self.measure.strategy_id}) != 1:
-                raise ValidationError(_("年度と施策は同じ総合戦略のものにしてください。"), code="other_strategy")
+                raise ValidationError(
+                    _("年度と施策は同じ総合戦略のものにしてください。"), code="other_strategy"
+                )
             if self.period_start.year > self.period_end.year:
                 raise ValidationError(
                     {"period_end": _("対象期間の終わりは始まり以降にしてください。")},
@@ -163,7 +177,10 @@ class ProjectOutputLine(models.Model):
     """One 事業量 line: 「・婚活イベントの実施回数及び参加人数 6回延べ100人参加」."""
 
     output = models.ForeignKey(
-        ProjectOutput, on_delete=models.CASCADE, related_name="lines", verbose_name=_("事業の実施状況")
+        ProjectOutput,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("事業の実施状況"),
     )
     position = models.PositiveSmallIntegerField(_("順序"))
     label = models.CharField(_("項目"), max_length=200, blank=True)
@@ -176,7 +193,9 @@ class ProjectOutputLine(models.Model):
         verbose_name_plural = _("事業量")
         ordering = ["output", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["output", "position"], name="output_line_unique_position"),
+            models.UniqueConstraint(
+                fields=["output", "position"], name="output_line_unique_position"
+            ),
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | Q(value__gte=0),
                 name="output_line_value_not_negative",

@@ -72,7 +72,8 @@ class RevisionedNode(models.Model):
         if self.introduced_in_id and self.retired_in_id:
             if self.retired_in.sequence <= self.introduced_in.sequence:
                 errors["retired_in"] = ValidationError(
-                    _("廃止した版は追加した版より後にしてください。"), code="retired_before_introduced"
+                    _("廃止した版は追加した版より後にしてください。"),
+                    code="retired_before_introduced",
                 )
             if self.retired_in.strategy_id != self.introduced_in.strategy_id:
                 errors["retired_in"] = ValidationError(

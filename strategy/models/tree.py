@@ -96,7 +96,9 @@ class Policy(RevisionedNode):
     def clean(self):
         super().clean()
         if self.goal_id and self.strategy_id and self.goal.strategy_id != self.strategy_id:
-            raise ValidationError({"goal": _("別の総合戦略の基本目標です。")}, code="other_strategy")
+            raise ValidationError(
+                {"goal": _("別の総合戦略の基本目標です。")}, code="other_strategy"
+            )
 
 
 class Measure(RevisionedNode):
@@ -133,6 +135,4 @@ class Measure(RevisionedNode):
     def clean(self):
         super().clean()
         if self.policy_id and self.strategy_id and self.policy.strategy_id != self.strategy_id:
-            raise ValidationError(
-                {"policy": _("別の総合戦略の施策です。")}, code="other_strategy"
-            )
+            raise ValidationError({"policy": _("別の総合戦略の施策です。")}, code="other_strategy")

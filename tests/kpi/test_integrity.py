@@ -31,7 +31,13 @@ def test_it_refuses_a_second_result_for_the_same_year(nemuro, birth_rate):
 
 
 def test_it_has_no_fiscal_year_outside_the_period(nemuro):
-    assert list(nemuro.fiscal_years.values_list("year", flat=True)) == [2015, 2016, 2017, 2018, 2019]
+    assert list(nemuro.fiscal_years.values_list("year", flat=True)) == [
+        2015,
+        2016,
+        2017,
+        2018,
+        2019,
+    ]
     outside = FiscalYear(strategy=nemuro, year=2020)
     with pytest.raises(ValidationError) as caught:
         outside.full_clean()
@@ -61,10 +67,15 @@ def test_it_refuses_a_negative_count(nemuro):
         row.full_clean()
     assert "実績値に負の値は入力できません。" in str(caught.value)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Achievement.objects.create(indicator=indicator, fiscal_year=year(nemuro, 2017), value=Decimal("-3"))
+        Achievement.objects.create(
+            indicator=indicator, fiscal_year=year(nemuro, 2017), value=Decimal("-3")
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         Achievement.objects.create(
-            indicator=indicator, fiscal_year=year(nemuro, 2017), value=Decimal("3"), cumulative=Decimal("-1")
+            indicator=indicator,
+            fiscal_year=year(nemuro, 2017),
+            value=Decimal("3"),
+            cumulative=Decimal("-1"),
         )
 
 
@@ -92,7 +103,9 @@ def test_it_refuses_a_result_for_an_indicator_not_in_force_that_year(nemuro):
 
 
 def test_numbers_are_decimals(nemuro):
-    row = Achievement.objects.get(indicator__code="3イ②-3", indicator__strategy=nemuro, fiscal_year__year=2016)
+    row = Achievement.objects.get(
+        indicator__code="3イ②-3", indicator__strategy=nemuro, fiscal_year__year=2016
+    )
     assert isinstance(row.value, Decimal)
     assert row.value == Decimal("19.17")
     assert row.cumulative == Decimal("26.24")

@@ -15,12 +15,17 @@ def test_a_second_strategy_with_other_years_and_the_same_codes_fits(nemuro):
     kpi = make_tree(other)
     assert other.period_label == "R2〜R6"
     assert [fy.short_label for fy in other.fiscal_years.all()] == ["R2", "R3", "R4", "R5", "R6"]
-    row = Achievement(indicator=kpi, fiscal_year=other.fiscal_years.get(year=2021), value=Decimal("12"))
+    row = Achievement(
+        indicator=kpi, fiscal_year=other.fiscal_years.get(year=2021), value=Decimal("12")
+    )
     row.full_clean()
     row.save()
     # Nemuro's indicator with the same code is untouched and distinct
     assert Indicator.objects.filter(code="1ア①-1").count() == 2
-    assert Indicator.objects.get(strategy=nemuro, code="1ア①-1").name == "独身者の出会いの場に参加した人数"
+    assert (
+        Indicator.objects.get(strategy=nemuro, code="1ア①-1").name
+        == "独身者の出会いの場に参加した人数"
+    )
     assert other.revision_for_year(2022).sequence == 1
 
 

@@ -48,7 +48,9 @@ def test_a_broken_fixture_is_refused_and_changes_nothing(nemuro, tmp_path):
     )
     strategy_file = broken / "strategy.yaml"
     strategy_file.write_text(
-        strategy_file.read_text(encoding="utf-8").replace("根室市創生総合戦略", "書き換えた名称", 1),
+        strategy_file.read_text(encoding="utf-8").replace(
+            "根室市創生総合戦略", "書き換えた名称", 1
+        ),
         encoding="utf-8",
     )
     before = snapshot()
