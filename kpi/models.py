@@ -159,6 +159,10 @@ class AchievementQuerySet(models.QuerySet):
     def with_year(self):
         return self.select_related("fiscal_year")
 
+    def published(self):
+        """Results of published years only: what public pages, charts and downloads may show."""
+        return self.filter(fiscal_year__published_at__isnull=False)
+
     def history_of(self, indicator: Indicator):
         """One continuous result history: the results of this indicator and of every node it
         replaced (a KPI moved or re-targeted by a revision keeps its earlier years)."""

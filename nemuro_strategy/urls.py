@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "根室市創生総合戦略 管理"
 admin.site.site_title = "根室市創生総合戦略"
@@ -7,4 +7,6 @@ admin.site.index_title = "データ管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("strategy.urls")),
+    path("", include("kpi.urls")),
 ]

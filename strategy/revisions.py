@@ -4,6 +4,7 @@ import copy
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 
 from .models import (
     Amendment,
@@ -20,6 +21,20 @@ def _revisioned_models():
     from kpi.models import Indicator
 
     return [BasicGoal, GoalDirection, Policy, Measure, Indicator, ProjectListing]
+
+
+def _node_querysets():
+    """Querysets that load amended nodes with what their labels show."""
+    from kpi.models import Indicator
+
+    return [
+        BasicGoal.objects.all(),
+        GoalDirection.objects.select_related("goal"),
+        Policy.objects.all(),
+        Measure.objects.all(),
+        Indicator.objects.select_related("measure"),
+        ProjectListing.objects.select_related("measure", "project"),
+    ]
 
 
 def as_of(objects, revision: Revision) -> list:
@@ -59,20 +74,108 @@ class RevisionChanges:
 
 def revision_changes(revision: Revision) -> RevisionChanges:
     """Everything `revision` introduced, replaced, retired and amended."""
-    changes = RevisionChanges(revision=revision)
+    return strategy_changes(revision.strategy)[revision.pk]
+
+
+def strategy_changes(strategy) -> dict[int, RevisionChanges]:
+    """What each revision of `strategy` changed, keyed by revision id. Two queries per kind of
+    node and one for the amendments (plus one per kind of amended node), whatever the data size."""
+    revisions = list(strategy.revisions.order_by("sequence"))
+    changes = {r.pk: RevisionChanges(revision=r) for r in revisions}
     for model in _revisioned_models():
-        base = model.objects.select_related("introduced_in", "retired_in")
-        introduced = list(base.filter(introduced_in=revision).select_related("predecessor"))
+        related = ["introduced_in", "retired_in", "predecessor"]
+        if model is ProjectListing:
+            related += ["measure", "project", "predecessor__measure"]
+        elif hasattr(model, "measure"):
+            related += ["measure", "predecessor__measure"]
+        introduced = list(
+            model.objects.filter(introduced_in__strategy=strategy).select_related(*related)
+        )
         successors_of = {node.predecessor_id for node in introduced if node.predecessor_id}
         for node in introduced:
+            if node.introduced_in.sequence == 1 and node.predecessor_id is None:
+                continue  # the first version of the strategy adds everything: not a change
+            target = changes[node.introduced_in_id]
             if node.predecessor_id:
-                changes.replaced.append((node.predecessor, node))
+                target.replaced.append((node.predecessor, node))
             else:
-                changes.added.append(node)
-        for node in base.filter(retired_in=revision):
+                target.added.append(node)
+        for node in model.objects.filter(retired_in__strategy=strategy).select_related(*related):
             if node.pk not in successors_of:
-                changes.retired.append(node)
-    changes.amendments = list(
-        revision.amendments.select_related("content_type").prefetch_related("node")
-    )
+                changes[node.retired_in_id].retired.append(node)
+    for amendment in (
+        Amendment.objects.filter(revision__strategy=strategy)
+        .select_related("content_type", "revision")
+        .prefetch_related(GenericPrefetch("node", _node_querysets()))
+        .order_by("revision__sequence", "content_type_id", "object_id", "field")
+    ):
+        changes[amendment.revision_id].amendments.append(amendment)
     return changes
+
+
+def wordings(obj, revisions: list[Revision]) -> dict[int, object]:
+    """`obj` as worded at each of `revisions`, keyed by revision id (one query)."""
+    amendments = sorted(Amendment.objects.for_objects([obj]), key=lambda a: -a.revision.sequence)
+    result = {}
+    for revision in revisions:
+        copy_ = copy.copy(obj)
+        for amendment in amendments:
+            if amendment.revision.sequence > revision.sequence:
+                model_field = copy_._meta.get_field(amendment.field)
+                setattr(copy_, amendment.field, model_field.to_python(amendment.old_value))
+        result[revision.pk] = copy_
+    return result
+
+
+@dataclass
+class ChangeItem:
+    kind: str  # 目標値の変更 / 移動 / 名称の変更 / 文言の変更 / 追加 / 廃止
+    node_type: str
+    label: str
+    old: str = ""
+    new: str = ""
+
+
+def _label(node) -> str:
+    if isinstance(node, ProjectListing):
+        mark = "（再掲）" if node.reprint else ""
+        return f"{node.measure.code} {node.project.name}{mark}"
+    return str(node)
+
+
+def _place(node) -> str:
+    measure = getattr(node, "measure", None)
+    return measure.code if measure is not None else ""
+
+
+def change_items(changes: RevisionChanges) -> list[ChangeItem]:
+    """What a revision changed, in words a reader follows: targets old → new first, then moves,
+    renamings, rewordings, additions and retirements."""
+    targets, moves, renames, rewords, added, retired = [], [], [], [], [], []
+    for old, new in changes.replaced:
+        node_type = str(new._meta.verbose_name)
+        if _place(old) != _place(new):
+            moves.append(ChangeItem("移動", node_type, _label(new), _place(old), _place(new)))
+        if getattr(old, "target_text", None) is not None and old.target_text != new.target_text:
+            targets.append(
+                ChangeItem("目標値の変更", node_type, _label(new), old.target_text, new.target_text)
+            )
+    for amendment in changes.amendments:
+        node = amendment.node
+        node_type = str(amendment.content_type.model_class()._meta.verbose_name)
+        label = _label(node) if node is not None else ""
+        item = ChangeItem("", node_type, label, amendment.old_value, amendment.new_value)
+        if amendment.field.startswith("target"):
+            item.kind = "目標値の変更"
+            targets.append(item)
+        elif amendment.field == "name":
+            item.kind = "名称の変更"
+            renames.append(item)
+        else:
+            item.kind = f"{amendment.field_label()}の変更"
+            rewords.append(item)
+    for node in changes.added:
+        added.append(ChangeItem("追加", str(node._meta.verbose_name), _label(node)))
+    for node in changes.retired:
+        retired.append(ChangeItem("廃止", str(node._meta.verbose_name), _label(node)))
+    return targets + moves + renames + rewords + added + retired

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import timezone
 
 from kpi.models import Achievement, Indicator
 from verification.models import (
@@ -183,6 +184,7 @@ class Loader:
                 "philosophy": _text(s.get("philosophy")),
                 "first_fiscal_year": int(s["first_fiscal_year"]),
                 "last_fiscal_year": int(s["last_fiscal_year"]),
+                "is_default": bool(s.get("is_default", False)),
             },
         )
         for fiscal_year in fiscal_years_sync(strategy=strategy):
@@ -401,6 +403,14 @@ class Loader:
                 "output_period_end": end,
             },
         )
+        for y in r.get("published_years", []):
+            fiscal_year = self.year(y)
+            if fiscal_year.published_at is None:
+                fiscal_year.published_at = timezone.now()
+                fiscal_year.save(update_fields=["published_at"])
+                self.report.tally(fiscal_year, "updated")
+            else:
+                self.report.tally(fiscal_year, "unchanged")
         for a in data.get("achievements", []):
             indicator = self.indicators.get(a["indicator"])
             if indicator is None:

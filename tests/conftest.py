@@ -33,3 +33,12 @@ def report_text() -> str:
 def strategy_text() -> str:
     """The revised strategy (seed 001) as extracted."""
     return (SOURCES / "001_092a267d93fd693b.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def warm_caches(db):
+    """Fill Django's ContentType cache so pinned query counts do not depend on test order."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.get_for_models(*apps.get_models())

@@ -69,3 +69,64 @@ def make_tree(strategy: Strategy) -> Indicator:
         target_text="5年で100件",
         introduced_in=first,
     )
+
+
+def grow_strategy(strategy: Strategy, n: int = 20) -> None:
+    """Add `n` KPIs (with H27/H28 results and one H29 draft value), `n` goal-level indicators,
+    `n` project listings with outputs under existing measures: the same pages must then run the
+    same number of queries."""
+    from kpi.models import Achievement
+    from strategy.models import (
+        FiscalYear,
+        Project,
+        ProjectListing,
+        ProjectOutput,
+        ProjectOutputLine,
+    )
+
+    first = strategy.revisions.get(sequence=1)
+    measure = Measure.objects.get(strategy=strategy, code="1ア①")
+    goal = measure.policy.goal
+    years = {fy.year: fy for fy in FiscalYear.objects.filter(strategy=strategy)}
+    for i in range(n):
+        for prefix, parent in (("extra", measure), ("goal-extra", None)):
+            indicator = Indicator.objects.create(
+                strategy=strategy,
+                goal=goal,
+                measure=parent,
+                code=f"{prefix}-{i}",
+                position=100 + i,
+                name=f"追加指標{i}",
+                unit="件",
+                direction="higher",
+                kind="level",
+                baseline_value=Decimal("10"),
+                target_value=Decimal("20"),
+                target_text="5年で20件",
+                introduced_in=first,
+            )
+            for year, value in ((2015, 12), (2016, 14), (2017, 16)):
+                Achievement.objects.create(
+                    indicator=indicator, fiscal_year=years[year], value=Decimal(value)
+                )
+        project = Project.objects.create(strategy=strategy, name=f"追加事業{i}")
+        ProjectListing.objects.create(
+            measure=measure,
+            project=project,
+            position=100 + i,
+            category="新規",
+            content="内容",
+            introduced_in=first,
+        )
+        output = ProjectOutput.objects.create(
+            measure=measure,
+            project=project,
+            fiscal_year=years[2016],
+            period_start=years[2015],
+            period_end=years[2016],
+            position=100 + i,
+            title=f"追加事業{i}",
+        )
+        ProjectOutputLine.objects.create(
+            output=output, position=1, label="件数", text="延べ5件", value=5, unit="件"
+        )

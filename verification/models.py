@@ -35,6 +35,12 @@ def check_same_strategy(node_strategy_id, fiscal_year: FiscalYear, field: str) -
         raise ValidationError({field: _("別の総合戦略の年度です。")}, code="other_strategy")
 
 
+class ReviewQuerySet(models.QuerySet):
+    def published(self):
+        """Verdicts of published years only: what public pages may show."""
+        return self.filter(fiscal_year__published_at__isnull=False)
+
+
 class GradeDefinition(models.Model):
     """検証基準: what each grade means in this strategy's verification."""
 
@@ -86,6 +92,8 @@ class InternalReview(models.Model):
     issues = models.TextField(_("今後の課題と対応方向"), blank=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
+    objects = ReviewQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("内部検証結果")
         verbose_name_plural = _("内部検証結果")
@@ -128,6 +136,8 @@ class PanelReview(models.Model):
     grade = grade_field()
     supplementary_opinion = models.TextField(_("付帯意見"), blank=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("有識者会議の検証結果")

@@ -62,6 +62,9 @@ class Strategy(models.Model):
         _("計画期間の初年度"), help_text=_("年度の始まる西暦年。平成27年度なら 2015。")
     )
     last_fiscal_year = models.PositiveSmallIntegerField(_("計画期間の最終年度"))
+    is_default = models.BooleanField(
+        _("既定の戦略"), default=False, help_text=_("公開サイトのトップに表示する戦略（1つだけ）。")
+    )
 
     objects = StrategyQuerySet.as_manager()
 
@@ -74,6 +77,12 @@ class Strategy(models.Model):
                 condition=Q(last_fiscal_year__gte=models.F("first_fiscal_year")),
                 name="strategy_period_ordered",
                 violation_error_message=_("最終年度は初年度以降にしてください。"),
+            ),
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="strategy_one_default",
+                violation_error_message=_("既定の戦略は1つだけです。"),
             ),
         ]
 
@@ -90,6 +99,15 @@ class Strategy(models.Model):
     @property
     def fiscal_year_range(self) -> range:
         return range(self.first_fiscal_year, self.last_fiscal_year + 1)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("strategy:top", kwargs={"slug": self.slug})
+
+    def current_revision(self) -> "Revision":
+        """The adopted revision the public pages show (a draft is a proposal, not in force)."""
+        return self.latest_revision(include_drafts=False)
 
     def revision_for_year(self, year: int) -> "Revision":
         """The adopted revision in force in fiscal year `year` (drafts are never in force)."""
@@ -166,6 +184,11 @@ class FiscalYearQuerySet(models.QuerySet):
     def for_strategy(self, strategy):
         return self.filter(strategy=strategy).order_by("year")
 
+    def published(self):
+        """Years whose results and verdicts the secretariat has published: the only years a
+        public page, chart or download may show."""
+        return self.filter(published_at__isnull=False)
+
 
 class FiscalYear(models.Model):
     """One fiscal year of a strategy's period. Yearly rows point here, so a year outside the
@@ -175,6 +198,12 @@ class FiscalYear(models.Model):
         Strategy, on_delete=models.CASCADE, related_name="fiscal_years", verbose_name=_("総合戦略")
     )
     year = models.PositiveSmallIntegerField(_("年度（西暦）"))
+    published_at = models.DateTimeField(
+        _("公表日時"),
+        null=True,
+        blank=True,
+        help_text=_("空欄の年度の実績・検証結果は公開ページに表示されません。"),
+    )
 
     objects = FiscalYearQuerySet.as_manager()
 
@@ -198,6 +227,10 @@ class FiscalYear(models.Model):
                 },
                 code="year_outside_period",
             )
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
     @property
     def short_label(self) -> str:

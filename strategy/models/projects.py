@@ -93,6 +93,10 @@ class ProjectListing(RevisionedNode):
 
 
 class ProjectOutputQuerySet(models.QuerySet):
+    def published(self):
+        """Outputs reported in a published year only."""
+        return self.filter(fiscal_year__published_at__isnull=False)
+
     def with_lines(self):
         """Outputs with their project, measure, years and 事業量 lines preloaded."""
         return self.select_related(

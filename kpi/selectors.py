@@ -1,0 +1,165 @@
+"""Reads the public pages need: indicator tables laid out like the report (策定時, H27–H31), with
+the change from the previous year computed and only published years shown."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from strategy.models import FiscalYear, Strategy
+
+from .changes import format_change, year_change
+from .models import Achievement, Indicator
+from .progress import Progress, progress_of
+
+
+@dataclass
+class YearCell:
+    fiscal_year: FiscalYear
+    achievement: Achievement | None = None
+    change: Decimal | None = None
+    change_text: str = ""
+    value_text: str = ""
+    cumulative_text: str = ""
+
+    @property
+    def is_pending(self) -> bool:
+        return self.achievement is not None and self.achievement.state != "recorded"
+
+    @property
+    def is_published(self) -> bool:
+        return self.fiscal_year.published_at is not None
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    cells: list[YearCell] = field(default_factory=list)
+    progress: Progress | None = None
+
+    @property
+    def baseline_text(self) -> str:
+        indicator = self.indicator
+        return indicator.baseline_text or indicator.format_value(indicator.baseline_value) or "—"
+
+    @property
+    def achievements(self) -> list[Achievement]:
+        return [c.achievement for c in self.cells if c.achievement is not None]
+
+
+def achievement_text(indicator: Indicator, achievement: Achievement) -> str:
+    """A yearly value as printed: the printed text, the formatted number, or 集計中 / 未集計."""
+    if achievement.text:
+        return achievement.text
+    if achievement.value is None:
+        return achievement.get_state_display()
+    return indicator.format_value(achievement.value)
+
+
+def lineages(strategy: Strategy) -> dict[int, list[int]]:
+    """For every indicator of the strategy, the ids of itself and all its predecessors (one query)."""
+    parent = dict(Indicator.objects.filter(strategy=strategy).values_list("pk", "predecessor_id"))
+    chains = {}
+    for pk in parent:
+        chain, node = [], pk
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = parent.get(node)
+        chains[pk] = chain
+    return chains
+
+
+def indicator_rows(
+    strategy: Strategy, indicators, *, published_only: bool = True, chains: dict | None = None
+) -> list[IndicatorRow]:
+    """Rows for `indicators` (current nodes): one cell per fiscal year of the strategy holding the
+    result of the node in force that year, so a moved KPI shows its whole history.
+
+    Queries: fiscal years (1), the strategy's indicator chains (1), the results (1)."""
+    indicators = list(indicators)
+    years = list(FiscalYear.objects.for_strategy(strategy))
+    if chains is None:
+        chains = lineages(strategy)
+    owner = {}
+    for indicator in indicators:
+        for node in chains.get(indicator.pk, [indicator.pk]):
+            owner[node] = indicator.pk
+    results = Achievement.objects.filter(indicator_id__in=list(owner)).select_related("fiscal_year")
+    if published_only:
+        results = results.published()
+    by_key = {(owner[a.indicator_id], a.fiscal_year_id): a for a in results}
+    rows = []
+    for indicator in indicators:
+        row = IndicatorRow(indicator=indicator)
+        previous = indicator.baseline_value
+        for fiscal_year in years:
+            achievement = by_key.get((indicator.pk, fiscal_year.pk))
+            cell = YearCell(fiscal_year=fiscal_year, achievement=achievement)
+            if achievement is not None:
+                cell.value_text = achievement_text(indicator, achievement)
+                if achievement.cumulative is not None:
+                    cell.cumulative_text = indicator.format_value(achievement.cumulative)
+            if achievement is not None:
+                if indicator.kind != "cumulative" and not achievement.text:
+                    cell.change = year_change(achievement.value, previous)
+                    cell.change_text = format_change(
+                        cell.change, unit=indicator.unit, decimals=indicator.decimals
+                    )
+                previous = achievement.value
+            else:
+                previous = None
+            row.cells.append(cell)
+        row.progress = progress_of(indicator, row.achievements, strategy)
+        rows.append(row)
+    return rows
+
+
+PROGRESS_KEYS = ("on_track", "behind", "no_data")
+
+
+def progress_summary(rows: list[IndicatorRow]) -> dict[str, int]:
+    """How many indicators are on track, behind, or without data."""
+    summary = dict.fromkeys(PROGRESS_KEYS, 0)
+    for row in rows:
+        summary[row.progress.status] += 1
+    return summary
+
+
+@dataclass
+class TargetVersion:
+    revision: object
+    target_text: str
+    place: str
+    note: str = ""
+
+
+def indicator_page(strategy: Strategy, code: str) -> dict:
+    """One indicator with its whole result history, its target history (old → new) and its
+    progress. Queries: the indicator, its chain, amendments, and those of indicator_rows."""
+    from django.http import Http404
+
+    from strategy.models import Amendment
+
+    indicator = Indicator.objects.with_tree().filter(strategy=strategy, code=code).first()
+    if indicator is None:
+        raise Http404("指標が見つかりません。")
+    chains = lineages(strategy)
+    chain_ids = chains.get(indicator.pk, [indicator.pk])
+    nodes = {node.pk: node for node in Indicator.objects.with_tree().filter(pk__in=chain_ids)}
+    history = [nodes[pk] for pk in reversed(chain_ids) if pk in nodes]
+    versions = []
+    for node in history:
+        place = node.measure.code if node.measure_id else f"基本目標{node.goal.number}"
+        versions.append(TargetVersion(node.introduced_in, node.target_text, place))
+    for amendment in Amendment.objects.for_objects(history).filter(field="target_text"):
+        versions.append(
+            TargetVersion(
+                amendment.revision, amendment.new_value, "", f"改訂前：{amendment.old_value}"
+            )
+        )
+    versions.sort(key=lambda v: v.revision.sequence)
+    successor = (
+        Indicator.objects.filter(predecessor=indicator).select_related("introduced_in").first()
+        if indicator.retired_in_id
+        else None
+    )
+    (row,) = indicator_rows(strategy, [indicator], chains=chains)
+    return {"indicator": indicator, "row": row, "versions": versions, "successor": successor}

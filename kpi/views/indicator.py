@@ -1,0 +1,84 @@
+"""The public page of one indicator, and its results as CSV."""
+
+import csv
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from kpi import selectors
+from strategy.access import get_public_strategy
+
+CSV_HEADER = [
+    "指標コード",
+    "指標名",
+    "単位",
+    "年度",
+    "年度表記",
+    "実績値",
+    "累計",
+    "状態",
+    "注記",
+    "データ年度",
+    "表記",
+    "前年度からの変化",
+]
+
+
+def indicator(request, slug, code):
+    strategy = get_public_strategy(slug)
+    context = selectors.indicator_page(strategy, code)
+    indicator = context["indicator"]
+    crumbs = [
+        (
+            reverse("strategy:goal", kwargs={"slug": slug, "number": indicator.goal.number}),
+            indicator.goal.label,
+        )
+    ]
+    if indicator.measure_id:
+        crumbs.append(
+            (
+                reverse("strategy:measure", kwargs={"slug": slug, "code": indicator.measure.code}),
+                indicator.measure.code,
+            )
+        )
+    crumbs.append((None, indicator.name))
+    context["breadcrumbs"] = crumbs
+    return render(request, "kpi/indicator_detail.html", {"strategy": strategy, **context})
+
+
+def indicator_csv(request, slug, code):
+    """The indicator's published yearly results, one row per published fiscal year (UTF-8 with BOM)."""
+    strategy = get_public_strategy(slug)
+    context = selectors.indicator_page(strategy, code)
+    indicator, row = context["indicator"], context["row"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="indicator-{indicator.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for cell in row.cells:
+        if not cell.is_published:
+            continue
+        a = cell.achievement
+        writer.writerow(
+            [
+                indicator.code,
+                indicator.name,
+                indicator.unit,
+                cell.fiscal_year.year,
+                cell.fiscal_year.short_label,
+                ""
+                if a is None or a.value is None
+                else indicator.format_value(a.value, with_unit=False).replace(",", ""),
+                ""
+                if a is None or a.cumulative is None
+                else indicator.format_value(a.cumulative, with_unit=False).replace(",", ""),
+                "未登録" if a is None else a.get_state_display(),
+                "" if a is None else a.note,
+                "" if a is None or a.data_year is None else a.data_year,
+                "" if a is None else a.text,
+                cell.change_text,
+            ]
+        )
+    return response
