@@ -89,6 +89,11 @@ class Strategy(models.Model):
     def __str__(self):
         return f"{self.name}（{self.period_label}）"
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("strategy:top", kwargs={"slug": self.slug})
+
     @property
     def period_label(self) -> str:
         return (
@@ -99,11 +104,6 @@ class Strategy(models.Model):
     @property
     def fiscal_year_range(self) -> range:
         return range(self.first_fiscal_year, self.last_fiscal_year + 1)
-
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("strategy:top", kwargs={"slug": self.slug})
 
     def current_revision(self) -> "Revision":
         """The adopted revision the public pages show (a draft is a proposal, not in force)."""
