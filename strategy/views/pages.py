@@ -1,6 +1,6 @@
 """Public pages of the strategy: thin views over strategy.selectors."""
 
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from strategy import selectors
@@ -8,11 +8,11 @@ from strategy.access import default_strategy, get_public_strategy
 
 
 def home(request):
-    """The root: the default strategy's top page (other strategies are listed there)."""
+    """The root: the default strategy's top page, which lists the other strategies."""
     strategy = default_strategy()
     if strategy is None:
         return render(request, "strategy/empty.html")
-    return redirect(strategy)
+    return top(request, strategy.slug)
 
 
 def top(request, slug):

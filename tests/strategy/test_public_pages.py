@@ -20,10 +20,15 @@ def page(client, name, **kwargs):
     return response.content.decode()
 
 
-def test_the_root_opens_the_default_strategy(client, nemuro):
+def test_the_root_opens_the_default_strategy_and_lists_the_others(client, nemuro):
+    from tests.factory import make_strategy
+
+    make_strategy()
     response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == f"/s/{SLUG}/"
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "子どもたちに誇れる まち・ひと・しごと" in html
+    assert "ほかの総合戦略" in html and "第2期札幌市まち・ひと・しごと創生総合戦略" in html
 
 
 def test_the_top_page_shows_the_goals_their_verdicts_and_the_population_outlook(client, nemuro):

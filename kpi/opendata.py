@@ -1,0 +1,541 @@
+"""The open data set: every indicator (数値目標・KPI, retired nodes included) × every published
+fiscal year, one row each, in the column layout of the 自治体標準データセット (Japanese column
+names, 全国地方公共団体コード first, then 地方公共団体名).
+
+`FIELDS` is the single definition of the columns: the CSV header, the JSON keys, the JSON field
+list and the field-definition table of the open data page all come from it. `dataset_rows` reads
+the database in a fixed number of queries with `.iterator()`, so memory stays flat whatever the
+size of the data; `csv_chunks` and `json_chunks` turn the rows into text for a streaming response.
+
+Only published years (`FiscalYear.published_at` set) ever appear, not even as empty rows.
+"""
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from strategy import fiscal
+from strategy.models import FiscalYear, Revision, Strategy
+
+from .models import Achievement, Indicator
+
+CHUNK_SIZE = 2000
+ROWS_PER_CHUNK = 200
+BOM = "\ufeff"
+
+LICENSE_NAME = "CC BY 4.0"
+LICENSE_TITLE = "クリエイティブ・コモンズ 表示 4.0 国際"
+LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
+
+NO_RESULT = "未登録"
+NOT_IN_FORCE = "対象外"
+
+
+class DatasetCell(NamedTuple):
+    """What one row is about: an indicator in a published fiscal year, and its result if any."""
+
+    strategy: Strategy
+    indicator: Indicator
+    fiscal_year: FiscalYear
+    achievement: Achievement | None
+
+
+TYPE_LABELS = {"string": _("文字列"), "integer": _("整数"), "number": _("数値")}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: its name (the CSV header and the JSON key), JSON type, meaning and example."""
+
+    name: str
+    type: str  # "string", "integer" or "number" (the JSON type; "" in CSV is null in JSON)
+    description: str
+    example: str
+    value: Callable[[DatasetCell], str]
+
+    @property
+    def type_label(self) -> str:
+        return str(TYPE_LABELS[self.type])
+
+
+def number_text(value: Decimal | None, decimals: int) -> str:
+    """A number as plain text: no thousands separator, at least the indicator's decimals and
+    never fewer than the stored value has (so nothing is rounded away): 1.53, 46.0, 45896."""
+    if value is None:
+        return ""
+    exponent = value.normalize().as_tuple().exponent
+    places = max(decimals, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
+    return format(value, f".{places}f")
+
+
+def revision_text(revision: Revision | None) -> str:
+    """「2015-10-30 策定」; a draft has no date yet: 「改訂案（日付未定）」."""
+    if revision is None:
+        return ""
+    if revision.date is None:
+        return f"{revision.get_status_display()}（日付未定）"
+    return f"{revision.date:%Y-%m-%d} {revision.get_status_display()}"
+
+
+def in_force_in(indicator: Indicator, year: int) -> bool:
+    """Whether the node stood in the tree adopted for `year` (a draft is never in force): the
+    revision of its introduction applies from that year or earlier, its retirement (if any)
+    only from a later year."""
+    introduced, retired = indicator.introduced_in, indicator.retired_in
+    if introduced.first_fiscal_year is None or introduced.first_fiscal_year > year:
+        return False
+    return retired is None or retired.first_fiscal_year is None or retired.first_fiscal_year > year
+
+
+def _state(cell: DatasetCell) -> str:
+    if cell.achievement is not None:
+        return cell.achievement.get_state_display()
+    return NO_RESULT if in_force_in(cell.indicator, cell.fiscal_year.year) else NOT_IN_FORCE
+
+
+def _result(attribute: str) -> Callable[[DatasetCell], str]:
+    def read(cell: DatasetCell) -> str:
+        if cell.achievement is None:
+            return ""
+        return getattr(cell.achievement, attribute)
+
+    return read
+
+
+def _result_number(attribute: str) -> Callable[[DatasetCell], str]:
+    def read(cell: DatasetCell) -> str:
+        if cell.achievement is None:
+            return ""
+        return number_text(getattr(cell.achievement, attribute), cell.indicator.decimals)
+
+    return read
+
+
+def _data_year(cell: DatasetCell) -> str:
+    if cell.achievement is None or cell.achievement.data_year is None:
+        return ""
+    return str(cell.achievement.data_year)
+
+
+def _optional_int(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "全国地方公共団体コード",
+        "string",
+        _("総務省の全国地方公共団体コード（検査数字を含む6桁）。先頭の0を含む文字列です。"),
+        "012238",
+        lambda c: c.strategy.municipality.code,
+    ),
+    Field(
+        "地方公共団体名",
+        "string",
+        _("都道府県名と市区町村名。"),
+        "北海道根室市",
+        lambda c: f"{c.strategy.municipality.prefecture}{c.strategy.municipality.name}",
+    ),
+    Field(
+        "戦略名",
+        "string",
+        _("総合戦略の名称。"),
+        "根室市創生総合戦略",
+        lambda c: c.strategy.name,
+    ),
+    Field(
+        "基本目標番号",
+        "integer",
+        _("指標が属する基本目標の番号。"),
+        "1",
+        lambda c: str(c.indicator.goal.number),
+    ),
+    Field(
+        "施策コード",
+        "string",
+        _(
+            "KPIが属する施策の基本的方向のコード（基本目標番号・施策の記号・丸数字）。数値目標は空欄。"
+        ),
+        "3イ②",
+        lambda c: c.indicator.measure.code if c.indicator.measure_id else "",
+    ),
+    Field(
+        "指標コード",
+        "string",
+        _(
+            "戦略内で一意な指標のコード。数値目標は「G基本目標番号-順序」、KPIは「施策コード-順序」。"
+        ),
+        "G1-1",
+        lambda c: c.indicator.code,
+    ),
+    Field(
+        "指標区分",
+        "string",
+        _("「数値目標」（基本目標の指標）または「KPI」（重要業績評価指標、施策の指標）。"),
+        "数値目標",
+        lambda c: c.indicator.level_label,
+    ),
+    Field(
+        "指標名",
+        "string",
+        _("指標の名称（戦略の記載どおり）。"),
+        "合計特殊出生率",
+        lambda c: c.indicator.name,
+    ),
+    Field(
+        "単位",
+        "string",
+        _("実績値・累計・基準値・目標値の単位。単位のない指標（比率など）は空欄。"),
+        "億円",
+        lambda c: c.indicator.unit,
+    ),
+    Field(
+        "年度",
+        "integer",
+        _("実績の年度。年度の始まる西暦年（平成28年度なら2016）。公表済みの年度のみ収録します。"),
+        "2016",
+        lambda c: str(c.fiscal_year.year),
+    ),
+    Field(
+        "年度表記",
+        "string",
+        _("年度の和暦表記（H28 = 平成28年度）。"),
+        "H28",
+        lambda c: fiscal.short_label(c.fiscal_year.year),
+    ),
+    Field(
+        "実績値",
+        "number",
+        _(
+            "その年度の実績。桁区切りのない数値で、指標ごとの小数点以下の桁数で表します。"
+            "実績がない場合や数値でない場合は空欄。"
+        ),
+        "33.1",
+        _result_number("value"),
+    ),
+    Field(
+        "累計",
+        "number",
+        _("計画期間の初年度からの累計（資料に記載がある場合）。"),
+        "46.0",
+        _result_number("cumulative"),
+    ),
+    Field(
+        "状態",
+        "string",
+        _(
+            "実績あり／集計中／未集計（登録済みの実績の状態）、未登録（その年度の実績が登録されて"
+            "いない）、対象外（その年度の戦略の版にない指標。改訂で追加・廃止された指標）。"
+        ),
+        "実績あり",
+        _state,
+    ),
+    Field(
+        "注記",
+        "string",
+        _("実績に付された注記（「H25 数値」「住民基本台帳」など）。"),
+        "H25 数値",
+        _result("note"),
+    ),
+    Field(
+        "データ年度",
+        "integer",
+        _("実績値が別の年度の数値である場合の、その年度（西暦）。「H25 数値」なら2013。"),
+        "2013",
+        _data_year,
+    ),
+    Field(
+        "表記",
+        "string",
+        _("実績が数値でない場合の、資料の表記どおりの文字列。"),
+        "ゼロ名維持 (地域課題あり)",
+        _result("text"),
+    ),
+    Field(
+        "基準値",
+        "number",
+        _("策定時の基準値。数値で示されていない場合は空欄。"),
+        "1.37",
+        lambda c: number_text(c.indicator.baseline_value, c.indicator.decimals),
+    ),
+    Field(
+        "基準値表記",
+        "string",
+        _("基準値が数値でない場合の表記（「—」は基準値の記載なし）。"),
+        "—",
+        lambda c: c.indicator.baseline_text,
+    ),
+    Field(
+        "基準値注記",
+        "string",
+        _("基準値の出典・時点の注記（「H23 数値」など）。"),
+        "H23 数値",
+        lambda c: c.indicator.baseline_note,
+    ),
+    Field(
+        "目標値",
+        "number",
+        _("目標の数値。"),
+        "1.49",
+        lambda c: number_text(c.indicator.target_value, c.indicator.decimals),
+    ),
+    Field(
+        "目標",
+        "string",
+        _("目標の文言（戦略の記載どおり）。"),
+        "5年で1.49とし0.12ポイント向上",
+        lambda c: c.indicator.target_text,
+    ),
+    Field(
+        "目標年度",
+        "integer",
+        _("目標を達成する年度（西暦）。"),
+        "2019",
+        lambda c: _optional_int(c.indicator.target_fiscal_year),
+    ),
+    Field(
+        "有効版",
+        "string",
+        _("この指標を定めた戦略の版（策定・改訂の日付と区分）。"),
+        "2015-10-30 策定",
+        lambda c: revision_text(c.indicator.introduced_in),
+    ),
+    Field(
+        "廃止版",
+        "string",
+        _("この指標を廃止した改訂（現行の指標は空欄）。廃止後も過去の実績は収録します。"),
+        "2017-11-22 改訂",
+        lambda c: revision_text(c.indicator.retired_in),
+    ),
+    Field(
+        "改訂前の指標コード",
+        "string",
+        _(
+            "改訂で目標や位置が変わった指標の、改訂前の指標コード。"
+            "両者の実績をつなげると一続きの推移になります。"
+        ),
+        "3イ②-2",
+        lambda c: c.indicator.predecessor.code if c.indicator.predecessor_id else "",
+    ),
+)
+
+FIELD_NAMES = tuple(field.name for field in FIELDS)
+
+
+def dataset_title(strategy: Strategy) -> str:
+    return f"{strategy.name} 数値目標・KPI 年度別実績"
+
+
+def filename(strategy: Strategy, extension: str) -> str:
+    """「012238_nemuro-sousei-2015_kpi_results.csv」: code first, as the standard data sets do."""
+    return f"{strategy.municipality.code}_{strategy.slug}_kpi_results.{extension}"
+
+
+def published_years(strategy: Strategy) -> list[FiscalYear]:
+    """The strategy's published fiscal years, oldest first (one query)."""
+    return list(FiscalYear.objects.for_strategy(strategy).published())
+
+
+def _indicators(strategy: Strategy):
+    """Every indicator of the strategy, retired ones included, in the order of the tree: goal,
+    its 数値目標 first, then its measures' KPIs."""
+    return (
+        Indicator.objects.filter(strategy=strategy)
+        .select_related(
+            "goal", "measure", "measure__policy", "introduced_in", "retired_in", "predecessor"
+        )
+        .order_by(
+            "goal__number",
+            F("measure__policy__position").asc(nulls_first=True),
+            F("measure__number").asc(nulls_first=True),
+            "position",
+            "pk",
+        )
+    )
+
+
+def _results(strategy: Strategy):
+    """The results of the strategy's published years, in the order of `_indicators`, each
+    carrying the same sort key so the two streams can be merged."""
+    return (
+        Achievement.objects.published()
+        .filter(indicator__strategy=strategy, fiscal_year__strategy=strategy)
+        .annotate(
+            key_goal=F("indicator__goal__number"),
+            key_policy=F("indicator__measure__policy__position"),
+            key_measure=F("indicator__measure__number"),
+            key_position=F("indicator__position"),
+        )
+        .order_by(
+            "key_goal",
+            F("key_policy").asc(nulls_first=True),
+            F("key_measure").asc(nulls_first=True),
+            "key_position",
+            "indicator_id",
+            "fiscal_year__year",
+        )
+    )
+
+
+def _none_first(value: int | None) -> int:
+    return -1 if value is None else value
+
+
+def _indicator_key(indicator: Indicator) -> tuple:
+    measure = indicator.measure
+    return (
+        indicator.goal.number,
+        _none_first(measure.policy.position if measure else None),
+        _none_first(measure.number if measure else None),
+        indicator.position,
+        indicator.pk,
+    )
+
+
+def _result_key(result: Achievement) -> tuple:
+    return (
+        result.key_goal,
+        _none_first(result.key_policy),
+        _none_first(result.key_measure),
+        result.key_position,
+        result.indicator_id,
+    )
+
+
+def dataset_cells(
+    strategy: Strategy, years: list[FiscalYear] | None = None
+) -> Iterator[DatasetCell]:
+    """One cell per indicator × published year, in tree order then year order.
+
+    Queries, whatever the size of the data: the published years (1, unless `years` is given),
+    the indicators with their tree and revisions (1), the published results (1). Both big reads
+    are streamed with `.iterator()` and merged on their common sort key."""
+    if years is None:
+        years = published_years(strategy)
+    if not years:
+        return
+    results = _results(strategy).iterator(chunk_size=CHUNK_SIZE)
+    pending = next(results, None)
+    for indicator in _indicators(strategy).iterator(chunk_size=CHUNK_SIZE):
+        key = _indicator_key(indicator)
+        found = {}
+        while pending is not None and _result_key(pending) <= key:
+            if pending.indicator_id == indicator.pk:
+                found[pending.fiscal_year_id] = pending
+            pending = next(results, None)
+        for fiscal_year in years:
+            yield DatasetCell(strategy, indicator, fiscal_year, found.get(fiscal_year.pk))
+
+
+def row_values(cell: DatasetCell) -> list[str]:
+    """One row as the CSV writes it: a string per field ("" for empty)."""
+    return [field.value(cell) for field in FIELDS]
+
+
+def dataset_rows(strategy: Strategy, years: list[FiscalYear] | None = None) -> Iterator[list[str]]:
+    """The rows of the data set, in `FIELDS` order (see `dataset_cells` for the queries)."""
+    for cell in dataset_cells(strategy, years):
+        yield row_values(cell)
+
+
+class _Echo:
+    """A file-like object whose write returns the text, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(strategy: Strategy) -> Iterator[str]:
+    """The CSV file in pieces: a UTF-8 byte-order mark (so Excel reads the Japanese text), the
+    header row, then the rows, CRLF line ends (RFC 4180), a few hundred rows per piece."""
+    writer = csv.writer(_Echo())
+    yield BOM + writer.writerow(FIELD_NAMES)
+    yield from _batched(writer.writerow(row) for row in dataset_rows(strategy))
+
+
+def _batched(lines: Iterable[str]) -> Iterator[str]:
+    batch = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= ROWS_PER_CHUNK:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
+
+
+def _json_value(field: Field, text: str) -> str:
+    """A value as a JSON literal: numbers as written in the CSV (no float rounding), empty
+    numbers as null, text as strings."""
+    if field.type == "string":
+        return json.dumps(text, ensure_ascii=False)
+    return text if text != "" else "null"
+
+
+def json_row(values: list[str]) -> str:
+    pairs = (
+        f"{json.dumps(field.name, ensure_ascii=False)}: {_json_value(field, text)}"
+        for field, text in zip(FIELDS, values, strict=True)
+    )
+    return "{" + ", ".join(pairs) + "}"
+
+
+def json_metadata(strategy: Strategy, years: list[FiscalYear]) -> dict:
+    """The header of the JSON file: what the data set is, who publishes it, its fields."""
+    municipality = strategy.municipality
+    return {
+        "dataset": dataset_title(strategy),
+        "municipality_code": municipality.code,
+        "municipality_name": f"{municipality.prefecture}{municipality.name}",
+        "strategy": strategy.name,
+        "generated": timezone.localdate().isoformat(),
+        "fiscal_years": [year.year for year in years],
+        "license": {
+            "name": LICENSE_NAME,
+            "title": LICENSE_TITLE,
+            "url": LICENSE_URL,
+            "note": f"{municipality.name}が提案するライセンス（案）",
+        },
+        "fields": [
+            {"name": f.name, "type": f.type, "description": str(f.description)} for f in FIELDS
+        ],
+    }
+
+
+def json_chunks(strategy: Strategy) -> Iterator[str]:
+    """The JSON file in pieces: {metadata…, "rows": [ {…}, … ]}, one row object per line."""
+    years = published_years(strategy)
+    header = json.dumps(json_metadata(strategy, years), ensure_ascii=False, indent=1)
+    yield header.removesuffix("}").rstrip() + ',\n "rows": ['
+    lines = (
+        ("\n  " if index == 0 else ",\n  ") + json_row(row)
+        for index, row in enumerate(dataset_rows(strategy, years))
+    )
+    yield from _batched(lines)
+    yield "\n ]\n}\n"
+
+
+def page_context(strategy: Strategy) -> dict:
+    """What the open data page shows besides the field table. Queries: published years (1),
+    indicators (1)."""
+    years = published_years(strategy)
+    indicator_count = Indicator.objects.filter(strategy=strategy).count()
+    return {
+        "years": years,
+        "indicator_count": indicator_count,
+        "row_count": indicator_count * len(years),
+        "fields": FIELDS,
+        "dataset_title": dataset_title(strategy),
+        "csv_filename": filename(strategy, "csv"),
+        "json_filename": filename(strategy, "json"),
+        "license_name": LICENSE_NAME,
+        "license_title": LICENSE_TITLE,
+        "license_url": LICENSE_URL,
+    }
