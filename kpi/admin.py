@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Achievement, Indicator
 
@@ -11,7 +12,7 @@ class AchievementInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = (
         "code",
         "name",
@@ -39,7 +40,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Achievement)
-class AchievementAdmin(admin.ModelAdmin):
+class AchievementAdmin(SimpleHistoryAdmin):
     list_display = ("indicator", "fiscal_year", "state", "shown_value", "cumulative", "note")
     list_filter = ("fiscal_year__year", "state", "indicator__goal__number", "indicator__measure")
     search_fields = ("indicator__name", "indicator__code", "note")

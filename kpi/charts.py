@@ -25,17 +25,21 @@ from decimal import Decimal
 
 import matplotlib_fontja  # noqa: F401  (registers IPAexGothic and makes it the default font)
 from django.utils.translation import gettext as _
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from strategy.models import PopulationFigure
 
 # Bump when the drawing changes, so cached PNGs and ETags of the old drawing are not served.
 CHARTS_VERSION = 1
 
 WIDTH_PX, HEIGHT_PX, DPI = 640, 360, 100
 
-# Colours chosen for contrast on white (all ≥ 4.5:1) and to stay distinct in greyscale.
+# Text and line colours contrast ≥ 4.5:1 with white and stay distinct in greyscale; the fills
+# (pending band, grid) are background only.
 INK = "#1a1a1a"
 MUTED = "#595959"
 VALUE = "#1f4e79"
@@ -186,7 +190,6 @@ def indicator_figure(data: IndicatorChartData) -> Figure:
             markerfacecolor="white",
             markeredgecolor=VALUE,
             markeredgewidth=2,
-            label=data.baseline_label,
             gid="baseline",
             zorder=4,
         )
@@ -206,12 +209,14 @@ def indicator_figure(data: IndicatorChartData) -> Figure:
             ax.annotate(
                 data.format(value, with_unit=False),
                 (x, float(value)),
-                xytext=(0, 8),
+                xytext=(0, 9),
                 textcoords="offset points",
                 ha="center",
                 va="bottom",
                 fontsize=9,
                 color=INK,
+                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+                zorder=4,
             )
 
     band = ax.get_xaxis_transform()  # x in data, y in axes fraction
@@ -249,13 +254,19 @@ def indicator_figure(data: IndicatorChartData) -> Figure:
     for tick, point in zip(ax.get_xticklabels()[1:], data.points, strict=True):
         if point.state == UNPUBLISHED:
             tick.set_color(MUTED)
-    _set_value_limits(ax, [y for y in ys if not math.isnan(y)], data.target_value)
-    ax.yaxis.set_major_formatter(
-        FuncFormatter(lambda v, _pos: f"{v:,.{max(data.decimals, _tick_decimals(ax))}f}")
+    if data.decimals == 0:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # no 0.5人
+    _set_value_limits(
+        ax,
+        [y for y in ys if not math.isnan(y)],
+        data.target_value,
+        from_zero=data.cumulative,
+        least_span=4 * 10.0**-data.decimals,
     )
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.{_tick_decimals(ax)}f}"))
     ylabel = series_label if not data.unit else f"{series_label}（{data.unit}）"
     ax.set_ylabel(ylabel, fontsize=10, color=INK)
-    ax.set_title(textwrap.fill(data.title, 34), fontsize=12.5, color=INK, loc="left")
+    ax.set_title(textwrap.fill(data.title, 30), fontsize=12.5, color=INK, loc="left")
     if all(math.isnan(y) for y in ys):
         ax.text(
             0.5,
@@ -272,15 +283,7 @@ def indicator_figure(data: IndicatorChartData) -> Figure:
             Patch(facecolor=PENDING_FACE, edgecolor=PENDING_EDGE, hatch="///", linewidth=0.8)
         )
         legend_labels.append(_("集計中・未集計"))
-    fig.legend(
-        handles,
-        legend_labels,
-        loc="outside lower center",
-        ncols=len(handles),
-        frameon=False,
-        fontsize=9,
-        handlelength=2.6,
-    )
+    _legend(fig, handles, legend_labels)
     return fig
 
 
@@ -295,16 +298,26 @@ def _tick_decimals(ax) -> int:
     return min(4, max(0, -math.floor(math.log10(step) + 1e-9)))
 
 
-def _set_value_limits(ax, values: list[float], target: Decimal | None) -> None:
+def _set_value_limits(
+    ax,
+    values: list[float],
+    target: Decimal | None,
+    *,
+    from_zero: bool = False,
+    least_span: float = 1.0,
+) -> None:
     """Room for the values, the target and the labels above the points; no negative range for
-    values that cannot be negative (a zero stays just above the axis line)."""
+    values that cannot be negative (a zero stays just above the axis line). A running total
+    starts from zero, so its axis does too."""
     numbers = [*values, *([float(target)] if target is not None else [])]
     if not numbers:
         ax.set_ylim(0, 1)
         ax.set_yticks([])
         return
     low, high = min(numbers), max(numbers)
-    span = (high - low) or (abs(high) * 0.5) or 1.0
+    if from_zero:
+        low = min(low, 0.0)
+    span = max(high - low, least_span)
     bottom, top = low - span * 0.25, high + span * 0.35
     if low >= 0 and bottom < 0:
         bottom = -span * 0.06 if low == 0 else 0
@@ -335,7 +348,7 @@ def indicator_alt_text(data: IndicatorChartData) -> str:
         elif point.state == UNPUBLISHED:
             text = _("未公表")
         else:
-            text = _("実績なし")
+            text = _("データなし")
         parts.append(f"{point.label} {text}")
     if trailing == 1:
         parts.append(_("%(year)sは未公表") % {"year": points[-1].label})
@@ -386,8 +399,6 @@ def population_chart_data(figures) -> PopulationChartData:
 
     社人研推計 and 根室市推計 are drawn; the 根室市推計 values after the last actual year are the
     city's targets (the strategy's 短期・中期・長期目標)."""
-    from strategy.models import PopulationFigure  # the builder is the only part that knows models
-
     series = PopulationFigure.Series
     by_series: dict[str, list[tuple[int, Decimal]]] = {}
     for figure in figures:
@@ -441,13 +452,14 @@ def population_figure(data: PopulationChartData) -> Figure:
             **style,
         )
         if projection.label != data.target_series:
+            # Below-left of each point: the lines fall to the right, so that corner is clear.
             for year, value in projection.points:
                 ax.annotate(
                     f"{value:,.0f}",
                     (year, float(value)),
-                    xytext=(0, -14),
+                    xytext=(-5, -5),
                     textcoords="offset points",
-                    ha="center",
+                    ha="right",
                     va="top",
                     fontsize=8.5,
                     color=PROJECTION,
@@ -466,13 +478,13 @@ def population_figure(data: PopulationChartData) -> Figure:
         )
         year, value = data.actual.points[-1]
         ax.annotate(
-            _("%(year)s年 実績\n%(value)s%(unit)s")
+            _("%(year)s年 実績 %(value)s%(unit)s")
             % {"year": year, "value": f"{value:,.0f}", "unit": data.unit},
             (year, float(value)),
-            xytext=(8, -4),
+            xytext=(6, 6),
             textcoords="offset points",
             ha="left",
-            va="top",
+            va="bottom",
             fontsize=8.5,
             color=INK,
         )
@@ -490,18 +502,19 @@ def population_figure(data: PopulationChartData) -> Figure:
             gid="targets",
             zorder=6,
         )
-        for year, value in data.targets:
+        for index, (year, value) in enumerate(data.targets):
+            last = index == len(data.targets) - 1
+            # Above-right of each target (the line falls away to the right); the last one,
+            # at the right edge, centred above.
             ax.annotate(
-                _("%(year)s年 目標\n%(value)s%(unit)s")
-                % {"year": year, "value": f"{value:,.0f}", "unit": data.unit},
+                f"{value:,.0f}",
                 (year, float(value)),
-                xytext=(0, 10),
+                xytext=(0, 9) if last else (5, 6),
                 textcoords="offset points",
-                ha="center",
+                ha="center" if last else "left",
                 va="bottom",
-                fontsize=8.5,
+                fontsize=9,
                 color=TARGET,
-                fontweight="bold",
             )
     years = sorted(
         {year for year, _v in data.actual.points}
@@ -509,22 +522,14 @@ def population_figure(data: PopulationChartData) -> Figure:
     )
     if years:
         ax.set_xticks(years, [f"{year}" for year in years])
-        ax.set_xlim(years[0] - 3, years[-1] + 3)
+        ax.set_xlim(years[0] - 3, years[-1] + 4)
     values = [float(v) for p in (data.actual, *data.projections) for _y, v in p.points]
     ax.set_ylim(0, max(values, default=1) * 1.22)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
     ax.set_ylabel(_("総人口（%(unit)s）") % {"unit": data.unit}, fontsize=10, color=INK)
     ax.set_xlabel(_("年"), fontsize=10, color=INK)
     ax.set_title(data.title, fontsize=12.5, color=INK, loc="left")
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(
-        handles,
-        labels,
-        loc="outside lower center",
-        ncols=len(handles),
-        frameon=False,
-        fontsize=9,
-    )
+    _legend(fig, *ax.get_legend_handles_labels())
     return fig
 
 
@@ -544,7 +549,7 @@ def population_alt_text(data: PopulationChartData) -> str:
 
     sentence = f"{data.title}。"
     if data.actual.points:
-        sentence += _("%(points)sは実績。") % {"points": points(data.actual)}
+        sentence += _("実績は%(points)s。") % {"points": points(data.actual)}
     for projection in data.projections:
         name = projection.label
         if name == data.target_series and data.targets:
@@ -568,7 +573,7 @@ def alt_text(data: IndicatorChartData | PopulationChartData) -> str:
     raise TypeError(f"no alt text for {type(data).__name__}")
 
 
-def _new_figure() -> tuple[Figure, object]:
+def _new_figure() -> tuple[Figure, Axes]:
     fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     fig.set_facecolor("white")
@@ -581,6 +586,20 @@ def _new_figure() -> tuple[Figure, object]:
     ax.spines["bottom"].set_color(MUTED)
     ax.tick_params(labelsize=10, colors=INK)
     return fig, ax
+
+
+def _legend(fig: Figure, handles, labels) -> None:
+    """One row under the plot, or two columns when the labels are long (a target sentence)."""
+    ncols = len(handles) if sum(len(label) for label in labels) <= 32 else 2
+    fig.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncols=max(ncols, 1),
+        frameon=False,
+        fontsize=9,
+        handlelength=2.6,
+    )
 
 
 def _png(fig: Figure) -> bytes:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from strategy.models import (
     BasicGoal,
@@ -96,6 +97,7 @@ class Indicator(RevisionedNode):
     footnote = models.TextField(_("注記"), blank=True)
 
     objects = IndicatorQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("指標の変更履歴"))
 
     class Meta:
         verbose_name = _("指標")
@@ -209,6 +211,7 @@ class Achievement(models.Model):
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = AchievementQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("実績の変更履歴"))
 
     class Meta:
         verbose_name = _("実績")

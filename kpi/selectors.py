@@ -34,6 +34,7 @@ class IndicatorRow:
     indicator: Indicator
     cells: list[YearCell] = field(default_factory=list)
     progress: Progress | None = None
+    alt: str = ""  # the chart's text alternative, filled in by the page that shows the chart
 
     @property
     def baseline_text(self) -> str:
@@ -163,3 +164,12 @@ def indicator_page(strategy: Strategy, code: str) -> dict:
     )
     (row,) = indicator_rows(strategy, [indicator], chains=chains)
     return {"indicator": indicator, "row": row, "versions": versions, "successor": successor}
+
+
+def with_chart_alt(rows: list[IndicatorRow]) -> list[IndicatorRow]:
+    """Give each row the text alternative of its chart (no queries)."""
+    from .charts import alt_text, indicator_chart_data
+
+    for row in rows:
+        row.alt = alt_text(indicator_chart_data(row))
+    return rows

@@ -6,8 +6,14 @@ app_name = "kpi"
 
 urlpatterns = [
     path("s/<slug:slug>/indicators/<str:code>/", views.indicator, name="indicator"),
-    path("s/<slug:slug>/indicators/<str:code>/chart.png", views.indicator_chart, name="indicator_chart"),
-    path("s/<slug:slug>/indicators/<str:code>/results.csv", views.indicator_csv, name="indicator_csv"),
+    path(
+        "s/<slug:slug>/indicators/<str:code>/chart.png",
+        views.indicator_chart,
+        name="indicator_chart",
+    ),
+    path(
+        "s/<slug:slug>/indicators/<str:code>/results.csv", views.indicator_csv, name="indicator_csv"
+    ),
     path("s/<slug:slug>/population.png", views.population_chart, name="population_chart"),
     path("s/<slug:slug>/opendata/", views.opendata, name="opendata"),
     path("s/<slug:slug>/opendata/results.csv", views.opendata_csv, name="opendata_csv"),

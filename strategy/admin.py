@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Amendment,
@@ -187,7 +188,7 @@ class ProjectOutputLineInline(admin.TabularInline):
 
 
 @admin.register(ProjectOutput)
-class ProjectOutputAdmin(admin.ModelAdmin):
+class ProjectOutputAdmin(SimpleHistoryAdmin):
     list_display = ("number", "title", "project", "measure", "fiscal_year", "period")
     list_filter = ("fiscal_year", "measure__policy__goal__number", "private_sector", "reprint")
     search_fields = ("title", "project__name", "purpose", "content")
@@ -233,7 +234,7 @@ class GoalDirectionAdmin(RevisionedAdmin):
 
 
 @admin.register(ProjectOutputLine)
-class ProjectOutputLineAdmin(admin.ModelAdmin):
+class ProjectOutputLineAdmin(SimpleHistoryAdmin):
     list_display = ("output", "position", "label", "text", "value", "unit")
     list_filter = ("output__fiscal_year", "unit")
     search_fields = ("label", "text", "output__title")

@@ -16,7 +16,7 @@ ALL = _("すべて")
 # 区分 as printed can hold several markers (「H27新規 H28拡充」): a kind matches a row whose 区分
 # contains its word, so such a row is both 新規 and 拡充.
 KIND_WORDS = {"new": "新規", "expanded": "拡充", "private": PRIVATE_SECTOR}
-KIND_CHOICES = [(key, word) for key, word in KIND_WORDS.items()]
+KIND_CHOICES = [("new", _("新規")), ("expanded", _("拡充")), ("private", _("民間等"))]
 REPRINT_CHOICES = [("yes", _("再掲のみ")), ("no", _("再掲を除く"))]
 SEARCH_FIELDS = ("project__name", "content_then", "partner_then", "category_then")
 
@@ -80,5 +80,8 @@ class ProjectListingFilter(django_filters.FilterSet):
 
 def _goal_label(goal) -> str:
     if goal.package:
-        return f"基本目標{goal.number}（{goal.package}）"
-    return f"基本目標{goal.number}"
+        return _("基本目標%(number)s（%(package)s）") % {
+            "number": goal.number,
+            "package": goal.package,
+        }
+    return _("基本目標%(number)s") % {"number": goal.number}

@@ -13,7 +13,6 @@ from pathlib import Path
 import yaml
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import timezone
 
 from kpi.models import Achievement, Indicator
 from verification.models import (
@@ -23,6 +22,7 @@ from verification.models import (
     PanelReview,
     VerificationReport,
 )
+from verification.services import fiscal_year_publish
 
 from .models import (
     Amendment,
@@ -405,10 +405,11 @@ class Loader:
         )
         for y in r.get("published_years", []):
             fiscal_year = self.year(y)
-            if fiscal_year.published_at is None:
-                fiscal_year.published_at = timezone.now()
-                fiscal_year.save(update_fields=["published_at"])
-                self.report.tally(fiscal_year, "updated")
+            if fiscal_year.published_at is None and not fiscal_year.publications.exists():
+                record = fiscal_year_publish(
+                    fiscal_year=fiscal_year, reason=f"種データ（{r['title']}）の対象年度"
+                )
+                self.report.tally(record, "created")
             else:
                 self.report.tally(fiscal_year, "unchanged")
         for a in data.get("achievements", []):

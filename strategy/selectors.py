@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from kpi.models import Indicator
-from kpi.selectors import IndicatorRow, indicator_rows, progress_summary
+from kpi.selectors import IndicatorRow, indicator_rows, progress_summary, with_chart_alt
 from verification.models import InternalReview, PanelOpinion, PanelReview
 
 from .models import (
@@ -56,12 +56,22 @@ def top_page(strategy: Strategy) -> dict:
         GoalCard(goal, latest_panel.get(goal.pk), progress_summary(rows_by_goal[goal.pk]))
         for goal in goals
     ]
+    figures = list(
+        PopulationFigure.objects.filter(strategy=strategy, metric="total").order_by("year")
+    )
     return {
         "revision": revision,
         "cards": cards,
-        "population": population_table(strategy),
+        "population": population_table(figures),
+        "population_alt": population_alt(figures),
         "strategies": list(Strategy.objects.with_municipality()),
     }
+
+
+def population_alt(figures) -> str:
+    from kpi.charts import alt_text, population_chart_data
+
+    return alt_text(population_chart_data(figures)) if figures else ""
 
 
 @dataclass
@@ -78,12 +88,10 @@ class PopulationRow:
         return self.city - self.ipss
 
 
-def population_table(strategy: Strategy) -> list[PopulationRow]:
+def population_table(figures) -> list[PopulationRow]:
     """Total population by year: actual, 社人研推計 and 根室市推計 (the city's targets)."""
     rows: dict[int, PopulationRow] = {}
-    for figure in PopulationFigure.objects.filter(strategy=strategy, metric="total").order_by(
-        "year"
-    ):
+    for figure in figures:
         row = rows.setdefault(figure.year, PopulationRow(year=figure.year))
         if figure.series in ("ipss", "city", "actual"):
             setattr(row, figure.series, figure.value)
@@ -109,7 +117,7 @@ def goal_page(strategy: Strategy, number: int) -> dict:
         raise Http404("基本目標が見つかりません。")
     directions = as_of(GoalDirection.objects.filter(goal=goal).in_force_at(revision), revision)
     indicators = Indicator.objects.filter(goal=goal).goal_level().in_force_at(revision)
-    rows = indicator_rows(strategy, indicators)
+    rows = with_chart_alt(indicator_rows(strategy, indicators))
     panel = (
         PanelReview.objects.published()
         .filter(goal=goal)

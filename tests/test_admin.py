@@ -27,6 +27,8 @@ def test_every_project_model_is_registered():
     registered = set(project_models())
     for app in PROJECT_APPS:
         for model in apps.get_app_config(app).get_models():
+            if model._meta.model_name.startswith("historical"):
+                continue  # change history is shown on each object's 履歴 page
             assert model in registered, model
 
 

@@ -1,6 +1,14 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import GradeDefinition, InternalReview, PanelOpinion, PanelReview, VerificationReport
+from .models import (
+    GradeDefinition,
+    InternalReview,
+    PanelOpinion,
+    PanelReview,
+    VerificationReport,
+    YearPublication,
+)
 
 
 @admin.register(GradeDefinition)
@@ -10,7 +18,7 @@ class GradeDefinitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(InternalReview)
-class InternalReviewAdmin(admin.ModelAdmin):
+class InternalReviewAdmin(SimpleHistoryAdmin):
     list_display = ("measure", "fiscal_year", "grade", "grade_note", "updated_at")
     list_filter = ("fiscal_year__year", "grade", "measure__policy__goal__number")
     search_fields = ("measure__name", "measure__code", "issues")
@@ -24,7 +32,7 @@ class PanelOpinionInline(admin.TabularInline):
 
 
 @admin.register(PanelReview)
-class PanelReviewAdmin(admin.ModelAdmin):
+class PanelReviewAdmin(SimpleHistoryAdmin):
     list_display = ("goal", "fiscal_year", "grade", "supplementary_opinion")
     list_filter = ("fiscal_year__year", "grade", "goal__number")
     search_fields = ("supplementary_opinion", "opinions__text")
@@ -33,7 +41,7 @@ class PanelReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(PanelOpinion)
-class PanelOpinionAdmin(admin.ModelAdmin):
+class PanelOpinionAdmin(SimpleHistoryAdmin):
     list_display = ("review", "position", "text")
     list_filter = ("review__fiscal_year__year", "review__goal__number")
     search_fields = ("text",)
@@ -44,3 +52,21 @@ class PanelOpinionAdmin(admin.ModelAdmin):
 class VerificationReportAdmin(admin.ModelAdmin):
     list_display = ("title", "fiscal_year", "date_text", "output_period_start", "output_period_end")
     list_select_related = ("fiscal_year", "output_period_start", "output_period_end")
+
+
+@admin.register(YearPublication)
+class YearPublicationAdmin(admin.ModelAdmin):
+    """The record of publications and withdrawals: read-only (they are made by the service)."""
+
+    list_display = ("fiscal_year", "action", "reason", "user", "created_at")
+    list_filter = ("action", "fiscal_year__year")
+    list_select_related = ("fiscal_year", "user")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

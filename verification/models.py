@@ -1,10 +1,12 @@
 """効果検証: the 推進本部's internal verdicts per measure, the 有識者会議's verdicts per goal, the grade
 scale (検証基準) and the yearly report's own details."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from strategy.models import BasicGoal, FiscalYear, Measure, Strategy
 
@@ -93,6 +95,7 @@ class InternalReview(models.Model):
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = ReviewQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("内部検証結果の変更履歴"))
 
     class Meta:
         verbose_name = _("内部検証結果")
@@ -138,6 +141,7 @@ class PanelReview(models.Model):
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = ReviewQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("有識者会議の検証結果の変更履歴"))
 
     class Meta:
         verbose_name = _("有識者会議の検証結果")
@@ -171,6 +175,8 @@ class PanelOpinion(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("順序"))
     text = models.TextField(_("意見等"))
+
+    history = HistoricalRecords(verbose_name=_("意見等の変更履歴"))
 
     class Meta:
         verbose_name = _("意見等")
@@ -214,3 +220,44 @@ class VerificationReport(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class YearPublication(models.Model):
+    """Every publication and withdrawal of a fiscal year, with who, when and why."""
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", _("公表")
+        WITHDRAW = "withdraw", _("取り下げ")
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="publications", verbose_name=_("年度")
+    )
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    reason = models.TextField(_("理由"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作した職員"),
+    )
+    created_at = models.DateTimeField(_("日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("年度の公表記録")
+        verbose_name_plural = _("年度の公表記録")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["publish", "withdraw"]), name="publication_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(action="publish") | ~Q(reason=""),
+                name="withdrawal_has_reason",
+                violation_error_message=_("取り下げには理由が必要です。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year} {self.get_action_display()}"

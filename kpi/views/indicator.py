@@ -44,6 +44,7 @@ def indicator(request, slug, code):
         )
     crumbs.append((None, indicator.name))
     context["breadcrumbs"] = crumbs
+    context["chart_alt"] = selectors.with_chart_alt([context["row"]])[0].alt
     return render(request, "kpi/indicator_detail.html", {"strategy": strategy, **context})
 
 

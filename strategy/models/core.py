@@ -211,6 +211,10 @@ class FiscalYear(models.Model):
         verbose_name = _("年度")
         verbose_name_plural = _("年度")
         ordering = ["strategy", "year"]
+        permissions = [
+            ("publish_fiscalyear", _("年度を公表・取り下げできる")),
+            ("view_unpublished", _("未公表の年度の実績・検証結果を閲覧できる")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["strategy", "year"], name="fiscal_year_unique"),
         ]

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .core import FiscalYear, Strategy
 from .revisioned import RevisionedNode, RevisionedQuerySet
@@ -142,6 +143,7 @@ class ProjectOutput(models.Model):
     content = models.TextField(_("内容"), blank=True)
 
     objects = ProjectOutputQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("事業の実施状況の変更履歴"))
 
     class Meta:
         verbose_name = _("事業の実施状況")
@@ -191,6 +193,8 @@ class ProjectOutputLine(models.Model):
     text = models.CharField(_("事業量（表記）"), max_length=200, blank=True)
     value = models.DecimalField(_("数値"), max_digits=18, decimal_places=4, null=True, blank=True)
     unit = models.CharField(_("単位"), max_length=20, blank=True)
+
+    history = HistoricalRecords(verbose_name=_("事業量の変更履歴"))
 
     class Meta:
         verbose_name = _("事業量")

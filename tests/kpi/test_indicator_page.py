@@ -18,7 +18,9 @@ def test_the_page_of_a_moved_kpi_shows_its_whole_history_and_target_change(clien
     html = get(client, "kpi:indicator", "3ウ①-1").content.decode()
     assert "ふるさと納税制度を活用した寄附受納額" in html
     assert "12.9億円" in html and "33.1億円" in html and "46.0億円" in html
-    assert "5年で総額10億円増加" in html and "5年で総額100億円増加" in html  # target history old → new
+    assert (
+        "5年で総額10億円増加" in html and "5年で総額100億円増加" in html
+    )  # target history old → new
     assert "3イ②" in html and "3ウ①" in html
     assert "累計 ÷ 目標値" in html and "46.0%" in html  # progress with its formula and inputs
     assert "chart.png" in html and 'alt="' in html
@@ -35,7 +37,10 @@ def test_the_csv_holds_the_published_years(client, nemuro):
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [(r["年度表記"], r["実績値"], r["注記"], r["データ年度"], r["前年度からの変化"]) for r in rows] == [
+    assert [
+        (r["年度表記"], r["実績値"], r["注記"], r["データ年度"], r["前年度からの変化"])
+        for r in rows
+    ] == [
         ("H27", "1.53", "H25 数値", "2013", "(0.16↑)"),
         ("H28", "1.53", "H26 数値", "2014", "(→)"),
     ]

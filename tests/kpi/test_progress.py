@@ -61,6 +61,8 @@ def test_an_indicator_without_results_has_no_progress(nemuro):
     assert p.status == NO_DATA and p.rate is None
 
 
-@pytest.mark.parametrize(("code", "status"), [("G1-4", BEHIND), ("G1-3", ON_TRACK), ("G3-3", ON_TRACK)])
+@pytest.mark.parametrize(
+    ("code", "status"), [("G1-4", BEHIND), ("G1-3", ON_TRACK), ("G3-3", ON_TRACK)]
+)
 def test_seeded_statuses(nemuro, code, status):
     assert progress(nemuro, code).status == status
