@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from strategy import fiscal
@@ -39,12 +39,17 @@ NOT_IN_FORCE = "対象外"
 
 
 class DatasetCell(NamedTuple):
-    """What one row is about: an indicator in a published fiscal year, and its result if any."""
+    """What one row is about: an indicator in a published fiscal year, its result if any, and
+    the texts computed once per export (the state, the revisions that introduced and retired the
+    indicator)."""
 
     strategy: Strategy
     indicator: Indicator
     fiscal_year: FiscalYear
     achievement: Achievement | None
+    state: str
+    introduced: str
+    retired: str
 
 
 TYPE_LABELS = {"string": _("文字列"), "integer": _("整数"), "number": _("数値")}
@@ -75,13 +80,22 @@ def number_text(value: Decimal | None, decimals: int) -> str:
     return format(value, f".{places}f")
 
 
-def revision_text(revision: Revision | None) -> str:
+def vocabulary() -> tuple[dict[str, str], dict[str, str]]:
+    """The labels of result states and revision kinds, always in Japanese: they are data, so they
+    must not change with the visitor's language (and are looked up once, not once per row)."""
+    with translation.override("ja"):
+        states = {value: str(label) for value, label in Achievement.State.choices}
+        kinds = {value: str(label) for value, label in Revision.Status.choices}
+    return states, kinds
+
+
+def revision_text(revision: Revision | None, kinds: dict[str, str]) -> str:
     """「2015-10-30 策定」; a draft has no date yet: 「改訂案（日付未定）」."""
     if revision is None:
         return ""
     if revision.date is None:
-        return f"{revision.get_status_display()}（日付未定）"
-    return f"{revision.date:%Y-%m-%d} {revision.get_status_display()}"
+        return f"{kinds[revision.status]}（日付未定）"
+    return f"{revision.date:%Y-%m-%d} {kinds[revision.status]}"
 
 
 def in_force_in(indicator: Indicator, year: int) -> bool:
@@ -92,12 +106,6 @@ def in_force_in(indicator: Indicator, year: int) -> bool:
     if introduced.first_fiscal_year is None or introduced.first_fiscal_year > year:
         return False
     return retired is None or retired.first_fiscal_year is None or retired.first_fiscal_year > year
-
-
-def _state(cell: DatasetCell) -> str:
-    if cell.achievement is not None:
-        return cell.achievement.get_state_display()
-    return NO_RESULT if in_force_in(cell.indicator, cell.fiscal_year.year) else NOT_IN_FORCE
 
 
 def _result(attribute: str) -> Callable[[DatasetCell], str]:
@@ -235,7 +243,7 @@ FIELDS: tuple[Field, ...] = (
             "いない）、対象外（その年度の戦略の版にない指標。改訂で追加・廃止された指標）。"
         ),
         "実績あり",
-        _state,
+        lambda c: c.state,
     ),
     Field(
         "注記",
@@ -305,14 +313,14 @@ FIELDS: tuple[Field, ...] = (
         "string",
         _("この指標を定めた戦略の版（策定・改訂の日付と区分）。"),
         "2015-10-30 策定",
-        lambda c: revision_text(c.indicator.introduced_in),
+        lambda c: c.introduced,
     ),
     Field(
         "廃止版",
         "string",
         _("この指標を廃止した改訂（現行の指標は空欄）。廃止後も過去の実績は収録します。"),
         "2017-11-22 改訂",
-        lambda c: revision_text(c.indicator.retired_in),
+        lambda c: c.retired,
     ),
     Field(
         "改訂前の指標コード",
@@ -421,6 +429,15 @@ def dataset_cells(
         years = published_years(strategy)
     if not years:
         return
+    states, kinds = vocabulary()
+    revisions: dict[int | None, str] = {None: ""}
+
+    def revision_of(revision: Revision | None) -> str:
+        key = revision.pk if revision else None
+        if key not in revisions:
+            revisions[key] = revision_text(revision, kinds)
+        return revisions[key]
+
     results = _results(strategy).iterator(chunk_size=CHUNK_SIZE)
     pending = next(results, None)
     for indicator in _indicators(strategy).iterator(chunk_size=CHUNK_SIZE):
@@ -430,8 +447,19 @@ def dataset_cells(
             if pending.indicator_id == indicator.pk:
                 found[pending.fiscal_year_id] = pending
             pending = next(results, None)
+        introduced = revision_of(indicator.introduced_in)
+        retired = revision_of(indicator.retired_in)
         for fiscal_year in years:
-            yield DatasetCell(strategy, indicator, fiscal_year, found.get(fiscal_year.pk))
+            achievement = found.get(fiscal_year.pk)
+            if achievement is not None:
+                state = states[achievement.state]
+            elif in_force_in(indicator, fiscal_year.year):
+                state = NO_RESULT
+            else:
+                state = NOT_IN_FORCE
+            yield DatasetCell(
+                strategy, indicator, fiscal_year, achievement, state, introduced, retired
+            )
 
 
 def row_values(cell: DatasetCell) -> list[str]:
@@ -471,19 +499,20 @@ def _batched(lines: Iterable[str]) -> Iterator[str]:
         yield "".join(batch)
 
 
-def _json_value(field: Field, text: str) -> str:
-    """A value as a JSON literal: numbers as written in the CSV (no float rounding), empty
-    numbers as null, text as strings."""
-    if field.type == "string":
-        return json.dumps(text, ensure_ascii=False)
-    return text if text != "" else "null"
+_JSON = json.JSONEncoder(ensure_ascii=False)
+_JSON_KEYS = tuple(_JSON.encode(field.name) + ": " for field in FIELDS)
+_JSON_IS_TEXT = tuple(field.type == "string" for field in FIELDS)
 
 
 def json_row(values: list[str]) -> str:
-    pairs = (
-        f"{json.dumps(field.name, ensure_ascii=False)}: {_json_value(field, text)}"
-        for field, text in zip(FIELDS, values, strict=True)
-    )
+    """One row as a JSON object with the field names as keys: text as strings, numbers as
+    written in the CSV (no float rounding), empty numbers as null."""
+    pairs = []
+    for key, is_text, text in zip(_JSON_KEYS, _JSON_IS_TEXT, values, strict=True):
+        if is_text:
+            pairs.append(key + _JSON.encode(text))
+        else:
+            pairs.append(key + (text or "null"))
     return "{" + ", ".join(pairs) + "}"
 
 

@@ -7,6 +7,8 @@ admin.site.index_title = "データ管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("staff/", include(("nemuro_strategy.staff_urls", "staff"))),
     path("", include("strategy.urls")),
     path("", include("kpi.urls")),
 ]

@@ -18,3 +18,19 @@ def default_strategy() -> Strategy | None:
         strategies.filter(is_default=True).first()
         or strategies.order_by("-first_fiscal_year").first()
     )
+
+
+def staff_required(perm: str):
+    """A staff view: anonymous users are sent to the login page, a logged-in user without `perm`
+    gets 403. Every staff view is wrapped in this, so the permission matrix lives in one place
+    (strategy/roles.py) and each view names the permission it needs."""
+    from django.contrib.auth.decorators import login_required, permission_required
+
+    def decorator(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorator
+
+
+def can_view_unpublished(user) -> bool:
+    return user.is_authenticated and user.has_perm("strategy.view_unpublished")

@@ -42,3 +42,45 @@ def warm_caches(db):
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.get_for_models(*apps.get_models())
+
+
+def _user_in(role: str, username: str):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from strategy.roles import ADMIN_ROLES
+
+    user = get_user_model().objects.create_user(
+        username, password="correct-horse-battery-9", is_staff=role in ADMIN_ROLES
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def secretariat(db):
+    """事務局 (総合政策部) staff member."""
+    return _user_in("事務局", "jimukyoku")
+
+
+@pytest.fixture
+def department(db):
+    """担当課 staff member who enters results."""
+    return _user_in("担当課", "tantouka")
+
+
+@pytest.fixture
+def panel_member(db):
+    """有識者会議 member."""
+    return _user_in("有識者", "yushikisha")
+
+
+@pytest.fixture
+def as_user(client):
+    """Log the test client in as the given user: ``as_user(department).get(...)``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -147,6 +147,7 @@ class PanelReview(models.Model):
         verbose_name = _("有識者会議の検証結果")
         verbose_name_plural = _("有識者会議の検証結果")
         ordering = ["goal", "fiscal_year__year"]
+        permissions = [("draft_panelreview", _("有識者会議の検証結果を起案できる"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["goal", "fiscal_year"],

@@ -1,0 +1,3 @@
+"""Staff pages of the kpi app (year entry, Excel round trip)."""
+
+urlpatterns: list = []

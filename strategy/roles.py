@@ -1,0 +1,99 @@
+"""The three staff roles and what each may do (DESIGN.md §2). Groups are created and kept in step
+with this table by data migrations (``sync_roles``), never by clicking in the admin.
+
+| | 有識者 (panel) | 担当課 (department) | 事務局 (secretariat) |
+| --- | --- | --- | --- |
+| read a year not yet published | yes | yes | yes |
+| enter results, 事業量 | no | yes | yes |
+| enter internal verdicts | no | no | yes |
+| draft panel verdicts and opinions | yes | no | yes |
+| publish a year, edit structure and revisions | no | no | yes |
+"""
+
+SECRETARIAT = "事務局"
+DEPARTMENT = "担当課"
+PANEL = "有識者"
+ROLES = (SECRETARIAT, DEPARTMENT, PANEL)
+
+# Roles that work in the admin (is_staff); panel members use the review pages only.
+ADMIN_ROLES = (SECRETARIAT, DEPARTMENT)
+
+OUR_APPS = ("strategy", "kpi", "verification")
+
+STRUCTURE_MODELS = (
+    "strategy.strategy",
+    "strategy.municipality",
+    "strategy.revision",
+    "strategy.basicgoal",
+    "strategy.goaldirection",
+    "strategy.policy",
+    "strategy.measure",
+    "strategy.project",
+    "strategy.projectlisting",
+    "strategy.amendment",
+    "strategy.populationfigure",
+    "kpi.indicator",
+    "verification.gradedefinition",
+    "verification.verificationreport",
+)
+RESULT_MODELS = ("kpi.achievement", "strategy.projectoutput", "strategy.projectoutputline")
+INTERNAL_REVIEW_MODELS = ("verification.internalreview",)
+PANEL_MODELS = ("verification.panelreview", "verification.panelopinion")
+
+
+def _crud(models, actions=("add", "change", "delete")) -> set[str]:
+    perms = set()
+    for label in models:
+        app, model = label.split(".")
+        perms |= {f"{app}.{action}_{model}" for action in actions}
+    return perms
+
+
+UNPUBLISHED = {"strategy.view_unpublished"}
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    PANEL: UNPUBLISHED | {"verification.draft_panelreview"},
+    DEPARTMENT: UNPUBLISHED | _crud(RESULT_MODELS, ("add", "change")),
+    SECRETARIAT: UNPUBLISHED
+    | {"verification.draft_panelreview", "strategy.publish_fiscalyear"}
+    | _crud(RESULT_MODELS)
+    | _crud(INTERNAL_REVIEW_MODELS)
+    | _crud(PANEL_MODELS)
+    | _crud(STRUCTURE_MODELS),
+}
+
+
+def sync_roles(apps=None) -> None:
+    """Create the three groups and give each exactly its permissions (plus view on every model of
+    the project's apps). Called from data migrations with the historical app registry."""
+    from django.contrib.auth.management import create_permissions
+
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    views = set(
+        Permission.objects.filter(
+            content_type__app_label__in=OUR_APPS, codename__startswith="view_"
+        ).values_list("content_type__app_label", "codename")
+    )
+    for role, wanted in ROLE_PERMISSIONS.items():
+        keys = {tuple(p.split(".")) for p in wanted} | views
+        perms = [
+            p
+            for p in Permission.objects.filter(content_type__app_label__in=OUR_APPS).select_related(
+                "content_type"
+            )
+            if (p.content_type.app_label, p.codename) in keys
+        ]
+        missing = keys - {(p.content_type.app_label, p.codename) for p in perms}
+        if missing:
+            raise RuntimeError(f"permissions not found for {role}: {sorted(missing)}")
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(perms)

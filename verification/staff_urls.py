@@ -1,0 +1,3 @@
+"""Staff pages of the verification app (publication, recent changes)."""
+
+urlpatterns: list = []
