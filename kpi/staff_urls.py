@@ -1,3 +1,25 @@
-"""Staff pages of the kpi app (year entry, Excel round trip)."""
+"""Staff pages of the kpi app: the year-entry screen and the Excel round trip."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from strategy.staff_links import register
+
+from .views import entry, imports
+
+register("year_entry_index", "実績の入力（年度別）", "kpi.change_achievement")
+register("import_upload", "Excelで実績を一括入力", "kpi.change_achievement")
+
+urlpatterns = [
+    path("s/<slug:slug>/entry/", entry.year_entry_index, name="year_entry_index"),
+    path("s/<slug:slug>/entry/<int:year>/", entry.year_entry, name="year_entry"),
+    path("s/<slug:slug>/import/", imports.import_upload, name="import_upload"),
+    path(
+        "s/<slug:slug>/import/<int:year>/entry-sheet.xlsx", imports.entry_sheet, name="entry_sheet"
+    ),
+    path("s/<slug:slug>/import/jobs/<int:pk>/", imports.import_job, name="import_job"),
+    path(
+        "s/<slug:slug>/import/jobs/<int:pk>/status.json",
+        imports.import_status,
+        name="import_status",
+    ),
+]

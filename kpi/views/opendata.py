@@ -3,6 +3,7 @@ grow with the data. The rows and the field definitions live in kpi.opendata."""
 
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from kpi import opendata as dataset
 from strategy.access import get_public_strategy
@@ -11,7 +12,7 @@ from strategy.access import get_public_strategy
 def opendata(request, slug):
     strategy = get_public_strategy(slug)
     context = dataset.page_context(strategy)
-    context["breadcrumbs"] = [(None, "オープンデータ")]
+    context["breadcrumbs"] = [(None, _("オープンデータ"))]
     return render(request, "kpi/opendata.html", {"strategy": strategy, **context})
 
 
