@@ -35,10 +35,12 @@ STRUCTURE_MODELS = (
     "kpi.indicator",
     "verification.gradedefinition",
     "verification.verificationreport",
+    "verification.gradingpolicy",
 )
 RESULT_MODELS = ("kpi.achievement", "strategy.projectoutput", "strategy.projectoutputline")
 INTERNAL_REVIEW_MODELS = ("verification.internalreview",)
 PANEL_MODELS = ("verification.panelreview", "verification.panelopinion")
+PANEL_DRAFT_MODELS = ("verification.paneldraft",)
 
 
 def _crud(models, actions=("add", "change", "delete")) -> set[str]:
@@ -52,15 +54,26 @@ def _crud(models, actions=("add", "change", "delete")) -> set[str]:
 UNPUBLISHED = {"strategy.view_unpublished"}
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    PANEL: UNPUBLISHED | {"verification.draft_panelreview"},
+    PANEL: UNPUBLISHED
+    | {"verification.draft_panelreview"}
+    | _crud(PANEL_DRAFT_MODELS, ("add", "change")),
     DEPARTMENT: UNPUBLISHED | _crud(RESULT_MODELS, ("add", "change")),
     SECRETARIAT: UNPUBLISHED
     | {"verification.draft_panelreview", "strategy.publish_fiscalyear"}
     | _crud(RESULT_MODELS)
     | _crud(INTERNAL_REVIEW_MODELS)
     | _crud(PANEL_MODELS)
+    | _crud(PANEL_DRAFT_MODELS)
     | _crud(STRUCTURE_MODELS),
 }
+
+
+def _model_exists(apps, app_label: str, model_name: str) -> bool:
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True
 
 
 def sync_roles(apps=None) -> None:
@@ -92,7 +105,11 @@ def sync_roles(apps=None) -> None:
             )
             if (p.content_type.app_label, p.codename) in keys
         ]
-        missing = keys - {(p.content_type.app_label, p.codename) for p in perms}
+        missing = {
+            (app, codename)
+            for app, codename in keys - {(p.content_type.app_label, p.codename) for p in perms}
+            if _model_exists(apps, app, codename.split("_", 1)[1])
+        }  # a model a later migration adds gets its permissions when that migration re-syncs
         if missing:
             raise RuntimeError(f"permissions not found for {role}: {sorted(missing)}")
         group, _ = Group.objects.get_or_create(name=role)

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from kpi.models import Achievement, Indicator
 from verification.models import (
     GradeDefinition,
+    GradingPolicy,
     InternalReview,
     PanelOpinion,
     PanelReview,
@@ -202,6 +203,17 @@ class Loader:
                 },
             )
         first = self.revisions[data["revisions"][0]["key"]]
+        if data.get("grading_policy"):
+            g = data["grading_policy"]
+            self.upsert(
+                GradingPolicy,
+                {"strategy": strategy},
+                {
+                    "a_min": _decimal(g["a_min"]),
+                    "b_min": _decimal(g["b_min"]),
+                    "c_min": _decimal(g["c_min"]),
+                },
+            )
         for g in data.get("grades", []):
             self.upsert(
                 GradeDefinition,

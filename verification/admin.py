@@ -3,7 +3,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     GradeDefinition,
+    GradingPolicy,
     InternalReview,
+    PanelDraft,
     PanelOpinion,
     PanelReview,
     VerificationReport,
@@ -70,3 +72,16 @@ class YearPublicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(GradingPolicy)
+class GradingPolicyAdmin(admin.ModelAdmin):
+    list_display = ("strategy", "a_min", "b_min", "c_min")
+
+
+@admin.register(PanelDraft)
+class PanelDraftAdmin(SimpleHistoryAdmin):
+    list_display = ("goal", "fiscal_year", "author", "grade", "updated_at")
+    list_filter = ("fiscal_year__year", "goal__number", "grade")
+    search_fields = ("supplementary_opinion", "opinions")
+    list_select_related = ("goal", "fiscal_year", "author")

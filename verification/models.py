@@ -92,6 +92,18 @@ class InternalReview(models.Model):
         help_text=_("例: ※平成30年度以降の取組みを予定"),
     )
     issues = models.TextField(_("今後の課題と対応方向"), blank=True)
+    reference_grade = models.CharField(
+        _("参考評価"),
+        max_length=1,
+        choices=Grade.choices,
+        blank=True,
+        help_text=_("記録した時点の達成度から算出した参考の評価（算出できない場合は空欄）。"),
+    )
+    departure_reason = models.TextField(
+        _("参考評価と異なる理由"),
+        blank=True,
+        help_text=_("検証結果が参考評価と異なる場合に記入します。"),
+    )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = ReviewQuerySet.as_manager()
@@ -138,6 +150,14 @@ class PanelReview(models.Model):
     )
     grade = grade_field()
     supplementary_opinion = models.TextField(_("付帯意見"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("記録した職員"),
+    )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = ReviewQuerySet.as_manager()
@@ -262,3 +282,86 @@ class YearPublication(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year} {self.get_action_display()}"
+
+
+class GradingPolicy(models.Model):
+    """How a reference grade is derived from progress, per strategy (never hard-coded).
+
+    For each indicator with data, ratio = 達成度 ÷ 期間の経過割合; a measure's (or goal's) ratio is
+    the mean over its indicators. A at or above ``a_min``, B at or above ``b_min``, C at or above
+    ``c_min``, D below."""
+
+    strategy = models.OneToOneField(
+        Strategy,
+        on_delete=models.CASCADE,
+        related_name="grading_policy",
+        verbose_name=_("総合戦略"),
+    )
+    a_min = models.DecimalField(_("A の下限"), max_digits=5, decimal_places=3, default=1)
+    b_min = models.DecimalField(_("B の下限"), max_digits=5, decimal_places=3, default="0.8")
+    c_min = models.DecimalField(_("C の下限"), max_digits=5, decimal_places=3, default="0.5")
+
+    class Meta:
+        verbose_name = _("参考評価の基準")
+        verbose_name_plural = _("参考評価の基準")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(a_min__gte=models.F("b_min"))
+                & Q(b_min__gte=models.F("c_min"))
+                & Q(c_min__gte=0),
+                name="grading_thresholds_ordered",
+                violation_error_message=_("基準は A ≧ B ≧ C ≧ 0 の順にしてください。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.strategy} の参考評価の基準"
+
+
+class PanelDraft(models.Model):
+    """One panel member's draft verdict for a goal and year; members see each other's drafts,
+    the secretariat records the final PanelReview. Drafts never reach a public page."""
+
+    goal = models.ForeignKey(
+        BasicGoal, on_delete=models.CASCADE, related_name="panel_drafts", verbose_name=_("基本目標")
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear,
+        on_delete=models.CASCADE,
+        related_name="panel_drafts",
+        verbose_name=_("対象年度"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="panel_drafts",
+        verbose_name=_("起案者"),
+    )
+    grade = grade_field(blank=True)
+    supplementary_opinion = models.TextField(_("付帯意見（案）"), blank=True)
+    opinions = models.TextField(_("意見等（案）"), blank=True, help_text=_("1行に1件。"))
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("検証結果の案の変更履歴"))
+
+    class Meta:
+        verbose_name = _("有識者会議の検証結果（案）")
+        verbose_name_plural = _("有識者会議の検証結果（案）")
+        ordering = ["goal", "fiscal_year__year", "author"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "fiscal_year", "author"],
+                name="panel_draft_one_per_member",
+                violation_error_message=_("この基本目標・年度の案は既にあります。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(grade="") | Q(grade__in=GRADES), name="panel_draft_grade_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.goal} {self.fiscal_year} {self.author}"
+
+    @property
+    def opinion_lines(self) -> list[str]:
+        return [line.strip() for line in self.opinions.splitlines() if line.strip()]
