@@ -11,4 +11,5 @@ urlpatterns = [
     path("staff/", include(("nemuro_strategy.staff_urls", "staff"))),
     path("", include("strategy.urls")),
     path("", include("kpi.urls")),
+    path("", include("verification.urls")),
 ]

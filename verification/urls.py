@@ -1,0 +1,14 @@
+"""Public pages of the verification app: the 効果検証調書 of each published year and 資料-1."""
+
+from django.urls import path
+
+from .views import report
+
+app_name = "verification"
+
+urlpatterns = [
+    path("s/<slug:slug>/reports/", report.report_index, name="report_index"),
+    path("s/<slug:slug>/reports/<int:year>/", report.report_html, name="report"),
+    path("s/<slug:slug>/reports/<int:year>/report.pdf", report.report_pdf, name="report_pdf"),
+    path("s/<slug:slug>/reports/<int:year>/shiryo1.xlsx", report.shiryo1_xlsx, name="shiryo1"),
+]
