@@ -1,8 +1,82 @@
+"""The admin of indicators and their yearly results, arranged for the yearly work: filters by
+year, goal, measure, state and revision, search by indicator, the change from the previous year
+and the progress computed on the list (a fixed number of queries per page), and each object's
+履歴 page with who changed what, old → new (django-simple-history)."""
+
+from collections import defaultdict
+from decimal import Decimal
+
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from .models import Achievement, Indicator
+from strategy import fiscal
+from strategy.models import BasicGoal, FiscalYear
+
+from .changes import format_change, year_change
+from .models import Achievement, ImportJob, Indicator
+from .progress import NO_DATA, progress_of
+
+
+class JapaneseHistoryHelper(HistoricalRecordContextHelper):
+    """The 履歴 page's old → new values as staff read them: choices by their label, decimals
+    without trailing zeros (「1.53」, not 「1.5300」), empty values as （空欄）."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        model_field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "（空欄）"
+        if model_field.choices:
+            return dict(model_field.flatchoices).get(value, value)
+        if isinstance(value, Decimal):
+            return f"{value.normalize():f}"
+        return value
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    def get_historical_record_context_helper(self, request, historical_record):
+        return JapaneseHistoryHelper(self.model, historical_record)
+
+
+class GoalFilter(admin.SimpleListFilter):
+    """基本目標1, 基本目標2 … (by number, across strategies)."""
+
+    title = _("基本目標")
+    parameter_name = "goal__number"
+
+    def lookups(self, request, model_admin):
+        numbers = BasicGoal.objects.order_by("number").values_list("number", flat=True).distinct()
+        return [(str(n), f"基本目標{n}") for n in numbers]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(**{self.parameter_name: int(value)})
+        return queryset
+
+
+class AchievementGoalFilter(GoalFilter):
+    parameter_name = "indicator__goal__number"
+
+
+class FiscalYearFilter(admin.SimpleListFilter):
+    """H27（2015年度）… (by year, across strategies)."""
+
+    title = _("年度")
+    parameter_name = "fiscal_year__year"
+
+    def lookups(self, request, model_admin):
+        years = FiscalYear.objects.order_by("year").values_list("year", flat=True).distinct()
+        return [(str(y), f"{fiscal.short_label(y)}（{y}年度）") for y in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(fiscal_year__year=int(value))
+        return queryset
 
 
 class AchievementInline(admin.TabularInline):
@@ -12,7 +86,7 @@ class AchievementInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(HistoryAdmin):
     list_display = (
         "code",
         "name",
@@ -25,7 +99,15 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         "introduced_in",
         "retired_in",
     )
-    list_filter = ("goal__number", "measure", "kind", "direction", "introduced_in", "strategy")
+    list_filter = (
+        "strategy",
+        GoalFilter,
+        "measure",
+        "kind",
+        "direction",
+        "introduced_in",
+        "retired_in",
+    )
     search_fields = ("code", "name", "target_text")
     list_select_related = ("goal", "measure", "introduced_in", "retired_in")
     inlines = [AchievementInline]
@@ -39,15 +121,110 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         return obj.baseline_text or obj.format_value(obj.baseline_value) or "—"
 
 
+def attach_series(achievements) -> None:
+    """Give each achievement ``series``: {year: result} of its indicator and of every node the
+    indicator replaced (a moved KPI keeps its earlier years), as ``kpi.selectors`` shows them.
+
+    Queries: the indicator chains of the strategies on the page (1), their results (1)."""
+    achievements = list(achievements)
+    if not achievements:
+        return
+    strategies = {a.indicator.strategy_id for a in achievements}
+    parent = dict(
+        Indicator.objects.filter(strategy_id__in=strategies).values_list("pk", "predecessor_id")
+    )
+    owners = defaultdict(set)  # node → the indicators on the page whose history includes it
+    for indicator_id in {a.indicator_id for a in achievements}:
+        node, seen = indicator_id, set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            owners[node].add(indicator_id)
+            node = parent.get(node)
+    series = defaultdict(dict)
+    for result in Achievement.objects.filter(indicator_id__in=list(owners)).select_related(
+        "fiscal_year"
+    ):
+        for owner in owners[result.indicator_id]:
+            series[owner].setdefault(result.fiscal_year.year, result)
+    for achievement in achievements:
+        achievement.series = series[achievement.indicator_id]
+
+
+class AchievementChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        attach_series(self.result_list)
+
+
 @admin.register(Achievement)
-class AchievementAdmin(SimpleHistoryAdmin):
-    list_display = ("indicator", "fiscal_year", "state", "shown_value", "cumulative", "note")
-    list_filter = ("fiscal_year__year", "state", "indicator__goal__number", "indicator__measure")
+class AchievementAdmin(HistoryAdmin):
+    list_display = (
+        "indicator",
+        "fiscal_year",
+        "state",
+        "shown_value",
+        "change_from_previous",
+        "progress",
+        "shown_cumulative",
+        "note",
+    )
+    list_filter = (FiscalYearFilter, AchievementGoalFilter, "indicator__measure", "state")
     search_fields = ("indicator__name", "indicator__code", "note")
-    list_select_related = ("indicator", "fiscal_year")
+    list_select_related = ("indicator", "indicator__strategy", "fiscal_year")
+
+    def get_changelist(self, request, **kwargs):
+        return AchievementChangeList
 
     @admin.display(description=_("実績値"))
     def shown_value(self, obj):
         if obj.text:
             return obj.text
         return obj.indicator.format_value(obj.value) or obj.get_state_display()
+
+    @admin.display(description=_("累計"))
+    def shown_cumulative(self, obj):
+        return obj.indicator.format_value(obj.cumulative) or None
+
+    @admin.display(description=_("前年度からの変化"))
+    def change_from_previous(self, obj):
+        """As the report prints it (「(0.16↑)」): from the previous year's value, or from the
+        baseline for the strategy's first year; none for cumulative targets and printed texts."""
+        indicator = obj.indicator
+        if indicator.kind == "cumulative" or obj.text or not hasattr(obj, "series"):
+            return None
+        year = obj.fiscal_year.year
+        if year == indicator.strategy.first_fiscal_year:
+            previous = indicator.baseline_value
+        else:
+            earlier = obj.series.get(year - 1)
+            previous = earlier.value if earlier is not None else None
+        change = year_change(obj.value, previous)
+        return format_change(change, unit=indicator.unit, decimals=indicator.decimals) or None
+
+    @admin.display(description=_("達成度"))
+    def progress(self, obj):
+        """kpi.progress as of this row's year: 「60.0%（順調）」."""
+        if not hasattr(obj, "series"):
+            return None
+        year = obj.fiscal_year.year
+        results = [a for y, a in obj.series.items() if y <= year]
+        result = progress_of(obj.indicator, results, obj.indicator.strategy)
+        if result.status == NO_DATA:
+            return None
+        return f"{result.percent}（{result.status_label}）"
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Uploaded entry sheets, read only: they are checked and applied on the import pages."""
+
+    list_display = ("filename", "strategy", "fiscal_year", "status", "user", "created_at")
+    list_filter = ("status", FiscalYearFilter)
+    list_select_related = ("strategy", "fiscal_year", "user")
+    exclude = ("data",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -284,3 +284,95 @@ class Achievement(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state != self.State.RECORDED
+
+
+from django.conf import settings  # noqa: E402 - kept with the model appended below
+
+
+class ImportJob(models.Model):
+    """One uploaded entry sheet (Excel or CSV) of a fiscal year's results: the file as sent, how
+    far its rows have been checked, the dry-run preview of each row, and whether it was applied.
+    Checking advances in chunks (kpi.imports.import_advance); nothing reaches Achievement until
+    the whole sheet is free of errors and a user confirms it (kpi.imports.import_apply)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("確認中")
+        PREVIEWED = "previewed", _("確認済み（未反映）")
+        FAILED = "failed", _("エラーあり")
+        APPLIED = "applied", _("反映済み")
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("総合戦略")
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("年度")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("アップロードした人"),
+    )
+    filename = models.CharField(_("ファイル名"), max_length=255)
+    data = models.BinaryField(_("ファイルの内容"))
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    total_rows = models.PositiveIntegerField(_("データの行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("確認した行数"), default=0)
+    preview = models.JSONField(
+        _("行ごとの確認結果"),
+        default=list,
+        blank=True,
+        help_text=_("行番号、指標、変更前・変更後、変更の種類、エラー。"),
+    )
+    errors = models.JSONField(_("エラー"), default=list, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("反映した人"),
+    )
+    applied_at = models.DateTimeField(_("反映日時"), null=True, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Excel取り込み")
+        verbose_name_plural = _("Excel取り込み")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(processed_rows__lte=models.F("total_rows")),
+                name="import_job_processed_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "previewed", "failed", "applied"]),
+                name="import_job_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="applied") | Q(applied_at__isnull=False),
+                name="import_job_applied_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.filename}（{self.fiscal_year}）"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("staff:import_job", kwargs={"slug": self.strategy.slug, "pk": self.pk})
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def can_apply(self) -> bool:
+        """Every row checked and none has an error."""
+        return self.status == self.Status.PREVIEWED and not self.errors

@@ -1,19 +1,183 @@
-"""Placeholder until the module is written (being built in parallel)."""
+"""Staff pages of the Excel round trip: download a year's entry sheet, upload it, watch it being
+checked, read the preview and confirm. Everything is in kpi/imports.py; these views only pass
+requests to it."""
 
-from django.http import Http404
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from strategy.access import get_public_strategy, staff_required
+from strategy.models import FiscalYear
+
+from .. import imports
+from ..models import ImportJob
+
+PERM = "kpi.change_achievement"
 
 
-def import_upload(request, **kwargs):
-    raise Http404
+class ImportUploadForm(forms.Form):
+    fiscal_year = forms.TypedChoiceField(label=_lazy("年度"), coerce=int)
+    file = forms.FileField(
+        label=_lazy("ファイル"),
+        help_text=_lazy(
+            "ダウンロードした入力用シート（Excel .xlsx）、またはそれをCSVで保存したもの。"
+        ),
+        error_messages={
+            "required": _lazy("ファイルを選んでください。"),
+            "empty": imports.EMPTY_FILE,
+        },
+        widget=forms.ClearableFileInput(
+            attrs={"accept": f".xlsx,.csv,{imports.XLSX_CONTENT_TYPE},text/csv"}
+        ),
+    )
+
+    def __init__(self, *args, strategy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = {fy.year: fy for fy in FiscalYear.objects.for_strategy(strategy)}
+        field = self.fields["fiscal_year"]
+        field.choices = [
+            (
+                year,
+                f"{fy.long_label}（{fy.short_label}）{_('・公表済み') if fy.is_published else ''}",
+            )
+            for year, fy in self.years.items()
+        ]
+        field.error_messages["invalid_choice"] = _(
+            "年度「%%(value)s」は計画期間（%(period)s）の外です。一覧から年度を選んでください。"
+        ) % {"period": strategy.period_label}
+
+    def clean_fiscal_year(self):
+        return self.years[self.cleaned_data["fiscal_year"]]
 
 
-def entry_sheet(request, **kwargs):
-    raise Http404
+def _job_for(slug: str, pk: int) -> ImportJob:
+    """The import job `pk` of the strategy `slug` (404 otherwise). Every job view calls this."""
+    return get_object_or_404(
+        ImportJob.objects.select_related(
+            "strategy__municipality", "fiscal_year", "user", "applied_by"
+        ),
+        pk=pk,
+        strategy__slug=slug,
+    )
 
 
-def import_job(request, **kwargs):
-    raise Http404
+def _upload_crumbs(strategy, current: str | None = None):
+    url = reverse("staff:import_upload", kwargs={"slug": strategy.slug})
+    label = _("%(strategy)s：Excelで実績を一括入力") % {"strategy": strategy.name}
+    return [(url, label), (None, current)] if current else [(None, label)]
 
 
-def import_status(request, **kwargs):
-    raise Http404
+@staff_required(PERM)
+@require_GET
+def entry_sheet(request, slug, year):
+    strategy = get_public_strategy(slug)
+    if year not in strategy.fiscal_year_range:
+        raise Http404(_("計画期間の外の年度です。"))
+    fiscal_year = get_object_or_404(FiscalYear, strategy=strategy, year=year)
+    content = imports.entry_sheet_xlsx(strategy=strategy, fiscal_year=fiscal_year)
+    response = HttpResponse(content, content_type=imports.XLSX_CONTENT_TYPE)
+    filename = imports.entry_sheet_filename(strategy, fiscal_year)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@staff_required(PERM)
+@require_http_methods(["GET", "POST"])
+def import_upload(request, slug):
+    strategy = get_public_strategy(slug)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, strategy=strategy)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = imports.import_create(
+                strategy=strategy,
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                user=request.user,
+                filename=upload.name,
+                data=upload.read(),
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect(job)
+    if not form.is_bound:
+        unpublished = [y for y, fy in form.years.items() if not fy.is_published]
+        form.initial["fiscal_year"] = unpublished[0] if unpublished else None
+    jobs = (
+        ImportJob.objects.filter(strategy=strategy)
+        .select_related("strategy", "fiscal_year", "user")
+        .defer("data", "preview", "errors")[:10]
+    )
+    return render(
+        request,
+        "staff/import_upload.html",
+        {
+            "strategy": strategy,
+            "form": form,
+            "years": list(form.years.values()),
+            "jobs": jobs,
+            "crumbs": _upload_crumbs(strategy),
+        },
+    )
+
+
+@staff_required(PERM)
+@require_http_methods(["GET", "POST"])
+def import_job(request, slug, pk):
+    job = _job_for(slug, pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "continue":
+            imports.import_advance(job=job)
+        elif action == "apply":
+            try:
+                job = imports.import_apply(job=job, user=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                summary = imports.preview_summary(job.preview)
+                messages.success(
+                    request,
+                    _("%(year)sの実績に反映しました（新規%(new)s件・更新%(update)s件）。")
+                    % {"year": job.fiscal_year.short_label, **summary},
+                )
+        return redirect(job)
+    preview = job.preview
+    return render(
+        request,
+        "staff/import_job.html",
+        {
+            "strategy": job.strategy,
+            "job": job,
+            "rows": [{**row, "kind_label": imports.KIND_LABELS[row["kind"]]} for row in preview],
+            "error_rows": [row for row in preview if row["errors"]],
+            "summary": imports.preview_summary(preview),
+            "progress_label": imports.progress_label(job),
+            "crumbs": _upload_crumbs(
+                job.strategy,
+                _("取り込み #%(pk)s（%(file)s）") % {"pk": job.pk, "file": job.filename},
+            ),
+        },
+    )
+
+
+@staff_required(PERM)
+@require_GET
+def import_status(request, slug, pk):
+    """Progress of a job being checked, as JSON. Each call checks the next chunk of rows (a dry
+    run: results are never written here), so the page that polls it drives the check."""
+    job = imports.import_advance(job=_job_for(slug, pk))
+    return JsonResponse(
+        {
+            "processed": job.processed_rows,
+            "total": job.total_rows,
+            "status": job.status,
+            "label": imports.progress_label(job),
+        }
+    )

@@ -1,7 +1,22 @@
-"""Placeholder until the module is written (being built in parallel)."""
+"""The audit trail (all staff roles): the latest changes to a strategy's results, verdicts,
+opinions, indicator targets and 事業量, with who, when and old → new."""
 
-from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from strategy.access import get_public_strategy, staff_required
+
+from ..audit import recent_changes_page
 
 
-def recent_changes(request, **kwargs):
-    raise Http404
+@staff_required("strategy.view_unpublished")
+def recent_changes(request, slug):
+    """Queries: the strategy (1), then those of ``recent_changes_page`` (9)."""
+    strategy = get_public_strategy(slug)
+    page = recent_changes_page(strategy, request.GET.get("page"))
+    context = {
+        "strategy": strategy,
+        "page_obj": page,
+        "crumbs": [(None, _("最近の変更（監査記録）"))],
+    }
+    return render(request, "staff/recent_changes.html", context)

@@ -1,0 +1,550 @@
+"""The year's entry sheet (年度別 実績入力シート) as a django-import-export resource: one row per
+indicator, columns in Japanese. The same resource exports the sheet and reads it back.
+
+Reading a chunk of rows costs a fixed number of queries whatever its size: `before_import`
+fetches the chunk's indicators and the year's existing results in two queries, the instance
+loader answers from those, and each row is validated with `Achievement.full_clean()` minus the
+parts that would query once per row (foreign keys that were just fetched, uniqueness that the
+loader and the duplicate check already guarantee, and the check constraints, which are
+evaluated in Python from the model's own definitions; the database still enforces them on
+write). Writes go through simple-history's bulk helpers, so each new or changed result gets a
+history record naming the user who confirmed the import."""
+
+import copy
+import math
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import CheckConstraint, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from strategy import fiscal
+from strategy.models import FiscalYear, Strategy
+
+from .models import Achievement, Indicator
+
+#: The sheet's columns, in order. 指標名 and 単位 are there to help whoever fills the sheet in;
+#: they are never read back.
+COLUMNS = ("指標コード", "指標名", "単位", "年度", "実績値", "累計", "状態", "注記")
+REQUIRED_COLUMNS = ("指標コード", "年度", "実績値", "累計", "状態", "注記")
+
+#: The code of every error a cell of the sheet raises (the message already names the column).
+CELL_ERROR = "sheet_cell"
+
+STATE_BY_LABEL = {str(label): value for value, label in Achievement.State.choices}
+SAVED_FIELDS = ["state", "value", "cumulative", "note", "text", "updated_at"]
+FOUR_PLACES = Decimal("0.0001")
+
+
+def cell_text(value) -> str:
+    """A cell as text: stripped of ordinary and full-width spaces; '' for an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip().strip("\u3000").strip()
+
+
+class AmountWidget(widgets.Widget):
+    """A number as staff type it: 1234, 1,234, １，２３４, 12.5, −3 or △3 (a minus, which the
+    constraints then reject). Anything else is an error naming the column and the text. A number
+    stored by Excel as a binary float is rounded to the four places the database keeps."""
+
+    NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|[+-]?\.\d+")
+    MINUS = str.maketrans({"−": "-", "‐": "-", "－": "-", "△": "-", "▲": "-"})
+
+    def __init__(self, label: str):
+        super().__init__(coerce_to_string=False)
+        self.label = label
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or isinstance(value, Decimal):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Decimal(value)
+        if isinstance(value, float) and math.isfinite(value):
+            amount = Decimal(repr(value))
+            if amount.as_tuple().exponent < -4:
+                amount = amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+            return amount
+        text = cell_text(value)
+        if not text:
+            return None
+        number = unicodedata.normalize("NFKC", text).translate(self.MINUS).replace(" ", "")
+        if self.NUMBER.fullmatch(number):
+            try:
+                return Decimal(number.replace(",", ""))
+            except InvalidOperation:
+                pass
+        raise ValueError(
+            _("%(column)s「%(text)s」は数値ではありません。") % {"column": self.label, "text": text}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class StateWidget(widgets.Widget):
+    """実績あり / 集計中 / 未集計 (empty: decided from the value, see the resource)."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return None
+        if text in STATE_BY_LABEL:
+            return STATE_BY_LABEL[text]
+        if text in STATE_BY_LABEL.values():
+            return text
+        choices = "・".join(STATE_BY_LABEL)
+        raise ValueError(
+            _("状態「%(text)s」は %(choices)s のいずれかにしてください。")
+            % {"text": text, "choices": choices}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return str(Achievement.State(value).label) if value else ""
+
+
+class NoteWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return cell_text(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class IndicatorCodeWidget(widgets.Widget):
+    """指標コード → the indicator, from the ones the resource fetched for the chunk."""
+
+    def __init__(self, resource: "AchievementSheetResource"):
+        super().__init__()
+        self.resource = resource
+
+    def clean(self, value, row=None, **kwargs):
+        code = cell_text(value)
+        if not code:
+            raise ValueError(_("指標コードを入力してください。"))
+        indicator = self.resource.indicators.get(code)
+        if indicator is None:
+            raise ValueError(_("指標コード「%(code)s」はこの戦略にありません。") % {"code": code})
+        self.resource.check_in_force(indicator)
+        return indicator
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
+
+
+class FiscalYearWidget(widgets.Widget):
+    """年度: H29, 平成29年度, 2017 or empty (the year chosen on upload). Any other year is an
+    error: one sheet holds one year's results."""
+
+    ERA_LABEL = re.compile(r"(平成|令和)(\d+|元)年?度?")
+
+    def __init__(self, resource: "AchievementSheetResource"):
+        super().__init__()
+        self.resource = resource
+
+    def clean(self, value, row=None, **kwargs):
+        chosen = self.resource.fiscal_year
+        text = cell_text(value)
+        if not text:
+            return chosen
+        year = self.parse(unicodedata.normalize("NFKC", text))
+        strategy = self.resource.strategy
+        if year is None:
+            raise ValueError(
+                _("年度「%(text)s」を読み取れません。%(example)s のように入力してください。")
+                % {"text": text, "example": chosen.short_label}
+            )
+        if year not in strategy.fiscal_year_range:
+            raise ValueError(
+                _("年度「%(text)s」は計画期間（%(period)s）の外です。")
+                % {"text": text, "period": strategy.period_label}
+            )
+        if year != chosen.year:
+            raise ValueError(
+                _(
+                    "年度「%(text)s」はアップロードで選んだ年度（%(chosen)s）と違います。"
+                    "1つのシートには1つの年度の実績を入力してください。"
+                )
+                % {"text": text, "chosen": chosen.short_label}
+            )
+        return chosen
+
+    def parse(self, text: str) -> int | None:
+        text = re.sub(r"\(.*\)$", "", text.replace(" ", ""))  # 平成31年度(令和元年度)
+        if text.removesuffix("年度").isdigit():
+            return int(text.removesuffix("年度"))
+        match = self.ERA_LABEL.fullmatch(text)
+        if match:
+            number = 1 if match[2] == "元" else int(match[2])
+            return number + (1988 if match[1] == "平成" else 2018)
+        try:
+            return fiscal.fiscal_year_from_label(text)
+        except ValueError:
+            return None
+
+    def render(self, value, obj=None, **kwargs):
+        return value.short_label if value else ""
+
+
+class ChunkInstanceLoader(BaseInstanceLoader):
+    """The existing result of the row's indicator in the year, from the ones fetched for the
+    chunk (no query per row)."""
+
+    def get_instance(self, row):
+        indicator = self.resource.indicators.get(cell_text(row.get("指標コード")))
+        if indicator is None:
+            return None
+        stored = self.resource.existing.get(indicator.pk)
+        return copy.copy(stored) if stored else None  # the same indicator twice: two objects
+
+
+class AchievementSheetResource(resources.ModelResource):
+    """One fiscal year's results of one strategy, one row per indicator.
+
+    `seen` maps each indicator code already read (in earlier chunks) to its row, so the same
+    indicator twice in one sheet is caught across chunks; `row_numbers` gives the row each
+    dataset row had in the sheet, as Excel numbers it (the header is row 1)."""
+
+    code = fields.Field(attribute="indicator", column_name="指標コード")
+    name = fields.Field(attribute="indicator__name", column_name="指標名", readonly=True)
+    unit = fields.Field(attribute="indicator__unit", column_name="単位", readonly=True)
+    year = fields.Field(attribute="fiscal_year", column_name="年度")
+    value = fields.Field(attribute="value", column_name="実績値", widget=AmountWidget("実績値"))
+    cumulative = fields.Field(
+        attribute="cumulative", column_name="累計", widget=AmountWidget("累計")
+    )
+    state = fields.Field(attribute="state", column_name="状態", widget=StateWidget())
+    note = fields.Field(attribute="note", column_name="注記", widget=NoteWidget())
+
+    class Meta:
+        model = Achievement
+        fields = ("code", "name", "unit", "year", "value", "cumulative", "state", "note")
+        export_order = ("code", "name", "unit", "year", "value", "cumulative", "state", "note")
+        import_id_fields = ("code",)
+        instance_loader_class = ChunkInstanceLoader
+        use_bulk = True
+        use_transactions = True
+        skip_unchanged = True
+        skip_diff = True  # `skip_row` compares with `_before_import` instead, cheaply
+        report_skipped = True
+        store_instance = True
+        clean_model_instances = True
+
+    def __init__(
+        self,
+        *,
+        strategy: Strategy,
+        fiscal_year: FiscalYear,
+        user=None,
+        change_reason: str = "",
+        seen: dict[str, int] | None = None,
+        row_numbers: list[int] | None = None,
+    ):
+        super().__init__()
+        self.fiscal_year = fiscal_year
+        self.revision = strategy.revision_for_year(fiscal_year.year)
+        self.strategy = _strategy_knowing(strategy, fiscal_year.year, self.revision)
+        self.user = user
+        self.change_reason = change_reason
+        self.seen = {} if seen is None else seen
+        self.row_numbers = row_numbers or []
+        self.indicators: dict[str, Indicator] = {}
+        self.successors: dict[int, Indicator] = {}
+        self.existing: dict[int, Achievement] = {}
+        self.fields["code"].widget = IndicatorCodeWidget(self)
+        self.fields["year"].widget = FiscalYearWidget(self)
+
+    # --- reading the chunk ------------------------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        """Fetch the chunk's indicators (and their successors, for a helpful message) and the
+        year's existing results for them: two queries per chunk."""
+        codes = {cell_text(code) for code in dataset["指標コード"]} - {""}
+        found = (
+            Indicator.objects.filter(strategy=self.strategy)
+            .filter(Q(code__in=codes) | Q(predecessor__code__in=codes))
+            .select_related("introduced_in", "retired_in")
+            .order_by()
+        )
+        for indicator in found:
+            indicator.strategy = self.strategy
+            if indicator.code in codes:
+                self.indicators[indicator.code] = indicator
+            if indicator.predecessor_id:
+                self.successors[indicator.predecessor_id] = indicator
+        by_pk = {indicator.pk: indicator for indicator in self.indicators.values()}
+        for achievement in Achievement.objects.filter(
+            fiscal_year=self.fiscal_year, indicator__in=list(by_pk)
+        ).order_by():
+            achievement.indicator = by_pk[achievement.indicator_id]
+            achievement.fiscal_year = self.fiscal_year
+            self.existing[achievement.indicator_id] = achievement
+
+    def check_in_force(self, indicator: Indicator) -> None:
+        if indicator.is_in_force_at(self.revision):
+            return
+        params = {"code": indicator.code, "year": self.fiscal_year.long_label}
+        if indicator.introduced_in.sequence > self.revision.sequence:
+            raise ValueError(
+                _(
+                    "指標コード「%(code)s」は%(revision)sで追加された指標で、%(year)sにはまだありません。"
+                )
+                % {**params, "revision": indicator.introduced_in}
+            )
+        message = _(
+            "指標コード「%(code)s」は%(revision)sで廃止された指標で、%(year)sには使われていません。"
+        ) % {**params, "revision": indicator.retired_in}
+        successor = self.successors.get(indicator.pk)
+        if successor is not None:
+            message += _("この年度は後継の指標コード「%(code)s」で入力してください。") % {
+                "code": successor.code
+            }
+        raise ValueError(message)
+
+    def init_instance(self, row=None):
+        achievement = Achievement(fiscal_year=self.fiscal_year)
+        achievement._before_import = None
+        return achievement
+
+    def get_instance(self, instance_loader, row):
+        return instance_loader.get_instance(row)
+
+    def sheet_row(self, row_number: int) -> int:
+        """The row as Excel numbers it, from the 1-based position in the chunk's dataset."""
+        if self.row_numbers:
+            return self.row_numbers[row_number - 1]
+        return row_number + 1
+
+    def import_instance(self, instance, row, **kwargs):
+        """Read each cell into the instance; each unreadable cell is one error naming its column
+        and text. Then: the same indicator twice, the state left empty, a printed text that no
+        longer matches the number."""
+        # a shallow copy (sharing the fetched indicator): import-export's own diff deep-copies
+        # every row with everything it refers to, which costs more than the whole check
+        instance._before_import = copy.copy(instance) if instance.pk else None
+        errors = {}
+        for field in self.get_import_fields():
+            try:
+                self.import_field(field, instance, row, **kwargs)
+            except ValueError as error:
+                errors[field.attribute] = ValidationError(str(error), code=CELL_ERROR)
+        code = cell_text(row.get("指標コード"))
+        if code:
+            here = self.sheet_row(kwargs["row_number"])
+            first = self.seen.setdefault(code, here)
+            if first != here:
+                errors["indicator"] = ValidationError(
+                    _("指標コード「%(code)s」が行%(first)sと重複しています。")
+                    % {"code": code, "first": first},
+                    code=CELL_ERROR,
+                )
+        if instance.state is None:
+            has_number = instance.value is not None or instance.cumulative is not None
+            instance.state = Achievement.State.RECORDED if has_number else Achievement.State.NOT_YET
+        original = instance._before_import
+        if (
+            original
+            and original.text
+            and (original.state, original.value)
+            != (
+                instance.state,
+                instance.value,
+            )
+        ):
+            instance.text = ""  # 「ゼロ名維持 (地域課題あり)」 describes the old value only
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Unchanged rows are skipped; so is 未集計 with nothing else for an indicator that has
+        no result yet (an untouched row of the downloaded sheet)."""
+        if import_validation_errors:
+            return False
+        if instance._before_import is None:
+            return (
+                instance.state == Achievement.State.NOT_YET
+                and instance.value is None
+                and instance.cumulative is None
+                and not instance.note
+            )
+        return all(
+            getattr(instance, name) == getattr(instance._before_import, name)
+            for name in SAVED_FIELDS[:-1]
+        )
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if "indicator" in errors or "fiscal_year" in errors:
+            raise ValidationError(errors)
+        exclude = {"indicator", "fiscal_year", *errors}
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        violated = check_constraint_errors(instance, exclude=exclude | set(errors))
+        if violated:
+            errors.setdefault(NON_FIELD_ERRORS, []).extend(violated)
+        if errors:
+            raise ValidationError(errors)
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._history_user = self.user
+        instance._change_reason = self.change_reason
+        instance.updated_at = timezone.now()
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.create_instances and not dry_run:
+            bulk_create_with_history(
+                self.create_instances,
+                Achievement,
+                batch_size=batch_size,
+                default_user=self.user,
+                default_change_reason=self.change_reason,
+            )
+        self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.update_instances and not dry_run:
+            bulk_update_with_history(
+                self.update_instances,
+                Achievement,
+                SAVED_FIELDS,
+                batch_size=batch_size,
+                default_user=self.user,
+                default_change_reason=self.change_reason,
+            )
+        self.update_instances.clear()
+
+    def after_import(self, dataset, result, **kwargs):
+        """No sequence reset (ModelResource's default): rows never carry primary keys."""
+
+    # --- the downloaded sheet ---------------------------------------------------------------
+
+    def dehydrate_state(self, achievement: Achievement) -> str:
+        """The stored state; empty for an indicator with no result yet, so typing a number is
+        enough (an empty 状態 reads as 実績あり with a number, 未集計 without)."""
+        return str(achievement.get_state_display()) if achievement.pk else ""
+
+    def rows_for_sheet(self) -> list[Achievement]:
+        """One result per indicator in force in the year, the stored one or an empty unsaved one:
+        what `export()` turns into the entry sheet. Queries: indicators (1), results (1)."""
+        indicators = list(
+            Indicator.objects.filter(strategy=self.strategy)
+            .in_force_at(self.revision)
+            .order_by(*SHEET_ORDER)
+        )
+        stored = {
+            a.indicator_id: a
+            for a in Achievement.objects.filter(
+                fiscal_year=self.fiscal_year, indicator__in=indicators
+            ).order_by()
+        }
+        rows = []
+        for indicator in indicators:
+            achievement = stored.get(indicator.pk) or Achievement(
+                indicator=indicator, state=Achievement.State.NOT_YET
+            )
+            achievement.indicator = indicator
+            achievement.fiscal_year = self.fiscal_year
+            rows.append(achievement)
+        return rows
+
+
+#: Goals in order; within a goal its 数値目標 first (no measure), then the KPIs measure by measure.
+SHEET_ORDER = (
+    "goal__number",
+    F("measure__policy__position").asc(nulls_first=True),
+    F("measure__number").asc(nulls_first=True),
+    "position",
+)
+
+
+def _strategy_knowing(strategy: Strategy, year: int, revision) -> Strategy:
+    """A copy of `strategy` that answers `revision_for_year(year)` from memory:
+    `Achievement.clean()` asks it for every row."""
+    known = copy.copy(strategy)
+    ask = strategy.revision_for_year
+    known.revision_for_year = lambda asked: revision if asked == year else ask(asked)
+    return known
+
+
+# --- the check constraints, evaluated without a query ------------------------------------------
+
+
+def check_constraint_errors(instance, *, exclude=()) -> list[ValidationError]:
+    """The model's CheckConstraints that `instance` violates, evaluated in Python as SQL would
+    (a comparison with NULL is unknown, and unknown passes). Django's own validation runs one
+    query per constraint per row; this is what lets a 1,000-row sheet be checked in a fixed number
+    of queries. A constraint using anything but simple lookups falls back to Django's check."""
+    errors = []
+    for constraint in instance._meta.constraints:
+        if not isinstance(constraint, CheckConstraint):
+            continue
+        if _fields_of(constraint.condition) & set(exclude):
+            continue
+        try:
+            passed = _evaluate(constraint.condition, instance) is not False
+        except _Unsupported:
+            try:
+                constraint.validate(type(instance), instance, exclude=exclude)
+                passed = True
+            except ValidationError:
+                passed = False
+        if not passed:
+            errors.append(
+                ValidationError(constraint.get_violation_error_message(), code=constraint.name)
+            )
+    return errors
+
+
+class _Unsupported(Exception):
+    pass
+
+
+_LOOKUPS = {
+    "exact": lambda actual, expected: actual == expected,
+    "gte": lambda actual, expected: actual >= expected,
+    "lte": lambda actual, expected: actual <= expected,
+    "gt": lambda actual, expected: actual > expected,
+    "lt": lambda actual, expected: actual < expected,
+    "in": lambda actual, expected: actual in expected,
+}
+
+
+def _fields_of(node) -> set[str]:
+    if isinstance(node, Q):
+        return set().union(*(_fields_of(child) for child in node.children))
+    return {node[0].split("__")[0]}
+
+
+def _evaluate(node, instance) -> bool | None:
+    if isinstance(node, Q):
+        results = [_evaluate(child, instance) for child in node.children]
+        if node.connector == Q.AND:
+            value = False if False in results else None if None in results else True
+        else:
+            value = True if True in results else None if None in results else False
+        return (None if value is None else not value) if node.negated else value
+    key, expected = node
+    name, _, lookup = key.partition("__")
+    if hasattr(expected, "resolve_expression") or "__" in lookup:
+        raise _Unsupported(key)
+    actual = getattr(instance, instance._meta.get_field(name).attname)
+    if lookup == "isnull":
+        return (actual is None) == expected
+    compare = _LOOKUPS.get(lookup or "exact")
+    if compare is None:
+        raise _Unsupported(key)
+    if actual is None:
+        return None
+    return compare(actual, expected)

@@ -1,0 +1,77 @@
+"""Every staff URL × every role: anonymous users are sent to log in, a role without the page's
+permission gets 403, a role with it gets in. The URL list is generated from the URL conf, so a new
+staff page cannot escape this test."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, reverse
+
+from nemuro_strategy import staff_urls
+
+SLUG = "nemuro-sousei-2015"
+
+# The permission each staff page needs (strategy/roles.py gives the roles their permissions).
+REQUIRED = {
+    "home": None,  # any logged-in user
+    "year_entry_index": "kpi.change_achievement",
+    "year_entry": "kpi.change_achievement",
+    "import_upload": "kpi.change_achievement",
+    "entry_sheet": "kpi.change_achievement",
+    "import_job": "kpi.change_achievement",
+    "import_status": "kpi.change_achievement",
+    "publication": "strategy.publish_fiscalyear",
+    "publish": "strategy.publish_fiscalyear",
+    "withdraw": "strategy.publish_fiscalyear",
+    "recent_changes": "strategy.view_unpublished",
+    "internal_review_index": "verification.change_internalreview",
+    "internal_review_year": "verification.change_internalreview",
+    "internal_review_edit": "verification.change_internalreview",
+    "panel_index": "verification.draft_panelreview",
+    "panel_review": "verification.draft_panelreview",
+    "panel_record": "verification.change_panelreview",
+}
+
+SAMPLE_KWARGS = {"slug": SLUG, "year": 2017, "code": "1ア①", "number": 1, "pk": 1}
+
+
+def staff_patterns(patterns=None):
+    for entry in patterns if patterns is not None else staff_urls.urlpatterns:
+        if isinstance(entry, URLResolver):
+            yield from staff_patterns(entry.url_patterns)
+        elif isinstance(entry, URLPattern):
+            yield entry
+
+
+def staff_urls_with_kwargs():
+    for pattern in staff_patterns():
+        names = list(pattern.pattern.converters)
+        yield (
+            pattern.name,
+            reverse(f"staff:{pattern.name}", kwargs={k: SAMPLE_KWARGS[k] for k in names}),
+        )
+
+
+def test_every_staff_url_has_an_expected_permission():
+    assert {name for name, _ in staff_urls_with_kwargs()} == set(REQUIRED)
+
+
+@pytest.mark.parametrize(("name", "url"), list(staff_urls_with_kwargs()))
+def test_anonymous_users_are_sent_to_log_in(client, nemuro, name, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), name
+
+
+@pytest.mark.parametrize("actor", ["department", "panel_member", "secretariat"])
+@pytest.mark.parametrize(("name", "url"), list(staff_urls_with_kwargs()))
+def test_each_role_gets_in_exactly_where_its_permissions_allow(
+    request, client, nemuro, actor, name, url
+):
+    user = request.getfixturevalue(actor)
+    client.force_login(user)
+    perm = REQUIRED[name]
+    allowed = perm is None or user.has_perm(perm)
+    for method in ("get", "post"):
+        status = getattr(client, method)(url).status_code
+        if allowed:
+            assert status not in (401, 403) and status < 500, (name, method, status)
+        else:
+            assert status == 403, (name, method, status)

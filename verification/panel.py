@@ -1,0 +1,334 @@
+"""有識者会議の検証ページ: the reads behind the panel pages and the two writes they make.
+
+Panel members (and the secretariat) see every piece of evidence of one fiscal year and goal,
+unpublished years included: the goal's 数値目標, each measure in force that year with its KPIs,
+its internal verdict and its projects' 事業量. They draft a verdict each (``panel_draft_save``);
+the secretariat records the final one (``panel_review_record``). Drafts are read here only:
+no public page reads PanelDraft. The tree is shown as it stood in the revision in force that year,
+worded as it was then (``strategy.revisions.as_of``)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from kpi.models import Indicator
+from kpi.progress import progress_of
+from kpi.selectors import IndicatorRow, indicator_rows
+from strategy.models import (
+    BasicGoal,
+    FiscalYear,
+    Measure,
+    Policy,
+    ProjectOutput,
+    ProjectOutputLine,
+    Revision,
+    Strategy,
+)
+from strategy.revisions import as_of
+
+from .models import InternalReview, PanelDraft, PanelOpinion, PanelReview, check_same_strategy
+
+# --- Reads -------------------------------------------------------------------------------------
+
+
+def revision_in_year(revisions: list[Revision], year: int) -> Revision | None:
+    """The adopted revision in force in `year`, from an already loaded list (no query); the same
+    rule as ``Strategy.revision_for_year``."""
+    adopted = [
+        r
+        for r in revisions
+        if not r.is_draft and r.first_fiscal_year is not None and r.first_fiscal_year <= year
+    ]
+    return max(adopted, key=lambda r: r.sequence, default=None)
+
+
+@dataclass
+class IndexCell:
+    goal: BasicGoal
+    drafts: int = 0
+    own_draft: bool = False
+    review: PanelReview | None = None
+
+
+@dataclass
+class IndexRow:
+    fiscal_year: FiscalYear
+    revision: Revision | None
+    cells: list[IndexCell | None] = field(default_factory=list)  # None: no such goal that year
+
+
+def panel_index_page(strategy: Strategy, user) -> dict:
+    """Years × goals: for each goal in force in a year, how many members drafted a verdict,
+    whether `user` did, and the final verdict if the secretariat recorded one.
+
+    Queries: fiscal years (1), revisions (1), goals with their revisions (1), draft counts (1),
+    final verdicts (1)."""
+    years = list(FiscalYear.objects.for_strategy(strategy))
+    revisions = list(strategy.revisions.order_by("sequence"))
+    goals = list(
+        BasicGoal.objects.filter(strategy=strategy)
+        .select_related("introduced_in", "retired_in")
+        .order_by("number", "introduced_in__sequence")
+    )
+    numbers = sorted({goal.number for goal in goals})
+    counts = {
+        (row["goal_id"], row["fiscal_year_id"]): row
+        for row in PanelDraft.objects.filter(fiscal_year__strategy=strategy)
+        .values("goal_id", "fiscal_year_id")
+        .annotate(n=Count("pk"), mine=Count("pk", filter=Q(author_id=user.pk)))
+        .order_by()
+    }
+    reviews = {
+        (review.goal_id, review.fiscal_year_id): review
+        for review in PanelReview.objects.filter(fiscal_year__strategy=strategy)
+    }
+    rows = []
+    for fiscal_year in years:
+        revision = revision_in_year(revisions, fiscal_year.year)
+        row = IndexRow(fiscal_year=fiscal_year, revision=revision)
+        for number in numbers:
+            goal = None
+            if revision is not None:
+                goal = next(
+                    (g for g in goals if g.number == number and g.is_in_force_at(revision)), None
+                )
+            if goal is None:
+                row.cells.append(None)
+                continue
+            count = counts.get((goal.pk, fiscal_year.pk), {"n": 0, "mine": 0})
+            row.cells.append(
+                IndexCell(
+                    goal=goal,
+                    drafts=count["n"],
+                    own_draft=count["mine"] > 0,
+                    review=reviews.get((goal.pk, fiscal_year.pk)),
+                )
+            )
+        rows.append(row)
+    return {"rows": rows, "numbers": numbers}
+
+
+@dataclass
+class PanelTarget:
+    """The fiscal year, the revision in force then and the goal (as it stood then) of one page."""
+
+    fiscal_year: FiscalYear
+    revision: Revision
+    goal: BasicGoal
+
+
+def panel_target(strategy: Strategy, year: int, number: int) -> PanelTarget:
+    """404 unless the year is one of the strategy's and goal `number` was in force that year.
+
+    Queries: the fiscal year (1), the revision in force (1), the goal (1)."""
+    fiscal_year = FiscalYear.objects.filter(strategy=strategy, year=year).first()
+    if fiscal_year is None:
+        raise Http404(_("年度が見つかりません。"))
+    fiscal_year.strategy = strategy
+    try:
+        revision = strategy.revision_for_year(year)
+    except Revision.DoesNotExist:
+        raise Http404(_("この年度に効力のある総合戦略の版がありません。")) from None
+    goal = BasicGoal.objects.filter(strategy=strategy, number=number).in_force_at(revision).first()
+    if goal is None:
+        raise Http404(_("基本目標が見つかりません。"))
+    goal.strategy = strategy
+    return PanelTarget(fiscal_year, revision, goal)
+
+
+@dataclass
+class MeasureEvidence:
+    measure: Measure
+    rows: list[IndicatorRow] = field(default_factory=list)
+    review: InternalReview | None = None
+    outputs: list[ProjectOutput] = field(default_factory=list)
+
+
+@dataclass
+class PolicyEvidence:
+    policy: Policy
+    measures: list[MeasureEvidence] = field(default_factory=list)
+
+
+def rows_up_to(rows: list[IndicatorRow], year: int, strategy: Strategy) -> list[IndicatorRow]:
+    """Keep the columns up to `year` and measure progress from those years only, as the panel
+    saw it then (no queries)."""
+    for row in rows:
+        row.cells = [cell for cell in row.cells if cell.fiscal_year.year <= year]
+        row.progress = progress_of(row.indicator, row.achievements, strategy)
+    return rows
+
+
+def panel_review_page(strategy: Strategy, target: PanelTarget, user) -> dict:
+    """Everything the panel weighs for one goal and year, unpublished results included, the tree
+    as it stood in the revision in force that year; the drafts of every member; the final verdict.
+
+    Queries: policies (1), measures (1), indicators (1), their wording at the revision (1), those
+    of ``indicator_rows`` (3), internal verdicts (1), 事業量 (1) and their lines (1), drafts with
+    their authors (1), the final verdict (1) and its opinions (1) — 13, whatever the data size."""
+    fiscal_year, revision, goal = target.fiscal_year, target.revision, target.goal
+    policies = list(Policy.objects.filter(goal=goal).in_force_at(revision).order_by("position"))
+    measures = list(
+        Measure.objects.filter(policy__goal=goal).in_force_at(revision).order_by("number")
+    )
+    measure_ids = [m.pk for m in measures]
+    indicators = list(
+        Indicator.objects.filter(strategy=strategy)
+        .filter(Q(goal=goal, measure__isnull=True) | Q(measure__in=measure_ids))
+        .in_force_at(revision)
+        .order_by("position", "code")
+    )
+    worded = as_of([goal, *policies, *measures, *indicators], revision)
+    goal = worded[0]
+    policies = worded[1 : 1 + len(policies)]
+    measures = worded[1 + len(policies) : 1 + len(policies) + len(measures)]
+    indicators = worded[1 + len(policies) + len(measures) :]
+
+    rows = rows_up_to(
+        indicator_rows(strategy, indicators, published_only=False), fiscal_year.year, strategy
+    )
+    evidence = {m.pk: MeasureEvidence(measure=m) for m in measures}
+    goal_rows = []
+    for row in rows:
+        if row.indicator.measure_id is None:
+            goal_rows.append(row)
+        elif row.indicator.measure_id in evidence:
+            evidence[row.indicator.measure_id].rows.append(row)
+    for review in InternalReview.objects.filter(measure__in=measure_ids, fiscal_year=fiscal_year):
+        review.fiscal_year = fiscal_year
+        evidence[review.measure_id].review = review
+
+    outputs = list(
+        ProjectOutput.objects.filter(fiscal_year=fiscal_year, measure__in=measure_ids)
+        .select_related("project", "period_start", "period_end")
+        .order_by("position")
+    )
+    lines = defaultdict(list)
+    for line in ProjectOutputLine.objects.filter(
+        output__fiscal_year=fiscal_year, output__measure__in=measure_ids
+    ).order_by("output_id", "position"):
+        lines[line.output_id].append(line)
+    for output in outputs:
+        output.line_items = lines[output.pk]
+        evidence[output.measure_id].outputs.append(output)
+
+    items = {p.pk: PolicyEvidence(policy=p) for p in policies}
+    for measure in measures:
+        if measure.policy_id in items:
+            items[measure.policy_id].measures.append(evidence[measure.pk])
+
+    drafts = list(
+        PanelDraft.objects.filter(goal=goal, fiscal_year=fiscal_year)
+        .select_related("author")
+        .order_by("pk")
+    )
+    review = (
+        PanelReview.objects.filter(goal=goal, fiscal_year=fiscal_year)
+        .select_related("recorded_by")
+        .first()
+    )
+    opinions = list(
+        PanelOpinion.objects.filter(review__goal=goal, review__fiscal_year=fiscal_year).order_by(
+            "position"
+        )
+    )
+    return {
+        "fiscal_year": fiscal_year,
+        "revision": revision,
+        "goal": goal,
+        "goal_rows": goal_rows,
+        "policies": list(items.values()),
+        "drafts": drafts,
+        "own_draft": next((d for d in drafts if d.author_id == user.pk), None),
+        "review": review,
+        "opinions": opinions if review is not None else [],
+    }
+
+
+# --- Writes ------------------------------------------------------------------------------------
+
+
+def opinion_lines(text: str) -> list[str]:
+    """意見等 typed one per line: blank lines dropped, each line trimmed."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _check_target(*, goal: BasicGoal, fiscal_year: FiscalYear) -> None:
+    check_same_strategy(goal.strategy_id, fiscal_year, "fiscal_year")
+    revision = goal.strategy.revision_for_year(fiscal_year.year)
+    if not goal.is_in_force_at(revision):
+        raise ValidationError(
+            _("%(goal)sは%(year)sの総合戦略に含まれていません。")
+            % {"goal": goal, "year": fiscal_year.long_label},
+            code="goal_not_in_force",
+        )
+
+
+@transaction.atomic
+def panel_draft_save(
+    *,
+    goal: BasicGoal,
+    fiscal_year: FiscalYear,
+    author,
+    grade: str = "",
+    supplementary_opinion: str = "",
+    opinions: list[str],
+) -> PanelDraft:
+    """Create or update `author`'s own draft verdict for `goal` and `fiscal_year` (one per member
+    per goal per year). The grade may stay empty while drafting; the history records `author`."""
+    _check_target(goal=goal, fiscal_year=fiscal_year)
+    draft = (
+        PanelDraft.objects.select_for_update()
+        .filter(goal=goal, fiscal_year=fiscal_year, author=author)
+        .first()
+    )
+    if draft is None:
+        draft = PanelDraft(goal=goal, fiscal_year=fiscal_year, author=author)
+    draft.grade = grade
+    draft.supplementary_opinion = supplementary_opinion.strip()
+    draft.opinions = "\n".join(line.strip() for line in opinions if line.strip())
+    draft._history_user = author
+    draft.full_clean()
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def panel_review_record(
+    *,
+    goal: BasicGoal,
+    fiscal_year: FiscalYear,
+    grade: str,
+    supplementary_opinion: str = "",
+    opinions: list[str],
+    user,
+) -> PanelReview:
+    """Record the 有識者会議's final verdict for `goal` and `fiscal_year`: create or update the
+    PanelReview and replace its 意見等 with `opinions`, in order, all or nothing. It reaches the
+    public pages only once the year is published."""
+    _check_target(goal=goal, fiscal_year=fiscal_year)
+    review = (
+        PanelReview.objects.select_for_update().filter(goal=goal, fiscal_year=fiscal_year).first()
+    )
+    if review is None:
+        review = PanelReview(goal=goal, fiscal_year=fiscal_year)
+    review.grade = grade
+    review.supplementary_opinion = supplementary_opinion.strip()
+    review.recorded_by = user
+    review._history_user = user
+    review.full_clean()
+    review.save()
+    for old in review.opinions.all():
+        old._history_user = user
+        old.delete()
+    for position, text in enumerate((t.strip() for t in opinions if t.strip()), start=1):
+        opinion = PanelOpinion(review=review, position=position, text=text)
+        opinion._history_user = user
+        opinion.full_clean()
+        opinion.save()
+    return review
