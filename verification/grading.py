@@ -4,10 +4,12 @@ with its inputs, so that staff can draft a verdict and see why the figure is wha
 
 For each indicator in force that year with a recorded value up to that year:
 
-    比率 = 達成度 ÷ 期間の経過割合
+    比率 = min(達成度 ÷ 期間の経過割合, 1)
 
 (both from ``kpi.progress.progress_of``; 集計中, 未集計 and empty years are left out there, and an
-indicator without any recorded value is left out here, never counted as zero). The measure's (or
+indicator without any recorded value is left out here, never counted as zero). A ratio is capped at
+1 — ahead of schedule counts as on schedule — so that one over-achieved KPI (a kept zero, or an
+annual level already passed) cannot carry a measure whose other KPIs lag. The measure's (or
 goal's) 比率 is the mean over its indicators; it is compared with the strategy's GradingPolicy:
 A at or above ``a_min`` (at or ahead of schedule), B at or above ``b_min``, C at or above ``c_min``,
 D below. No indicator with data → no reference grade, with the reason.
@@ -69,7 +71,8 @@ def _two(value: Decimal | None) -> str:
 
 EXPLANATION = gettext_noop(
     "参考評価は、指標ごとに「達成度 ÷ 期間の経過割合」（比率）を求め、その平均を基準と比べて"
-    "決めます（{thresholds}）。比率 1.0 は計画どおりの進み具合です。達成度は指標の種類ごとの式"
+    "決めます（{thresholds}）。比率 1.0 は計画どおりの進み具合で、計画より進んでいる指標も 1.0 として"
+    "平均します（1つの指標の大幅な超過でほかの指標の遅れが見えなくならないように）。達成度は指標の種類ごとの式"
     "（到達水準・年間の水準は（実績 − 基準値）÷（目標値 − 基準値）、低いほど良い指標は逆向き、"
     "累計は 累計 ÷ 目標値、維持は維持していれば100%）で、その年度までの最新の実績から求めます。"
     "集計中・未集計の年度や実績のない指標は平均に含めません（0 とはみなしません）。"
@@ -84,7 +87,8 @@ class IndicatorInput:
 
     indicator: Indicator
     progress: Progress
-    ratio: Decimal | None = None
+    ratio: Decimal | None = None  # capped at 1: what goes into the mean
+    raw_ratio: Decimal | None = None  # 達成度 ÷ 期間の経過割合 before the cap
     left_out: str = ""  # why the indicator is not in the mean (empty when it is)
 
     @property
@@ -106,6 +110,10 @@ class IndicatorInput:
     @property
     def ratio_text(self) -> str:
         return _two(self.ratio)
+
+    @property
+    def raw_ratio_text(self) -> str:
+        return _two(self.raw_ratio)
 
 
 @dataclass
@@ -142,7 +150,7 @@ class ReferenceGrade:
 
     @property
     def calculation(self) -> str:
-        """The mean written out: 「(1.25 + 11.50 + 6.56) ÷ 3 = 6.44」."""
+        """The mean written out: 「(1.00 + 0.90) ÷ 2 = 0.95」."""
         used = self.used
         if not used:
             return ""
@@ -184,7 +192,8 @@ def _indicator_input(row: IndicatorRow) -> IndicatorInput:
     elif not progress.expected:
         item.left_out = _("期間の経過割合が0%のため含めません")
     else:
-        item.ratio = progress.rate / progress.expected
+        item.raw_ratio = progress.rate / progress.expected
+        item.ratio = min(item.raw_ratio, Decimal(1))
     return item
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from kpi.models import Achievement, Indicator
 from strategy.models import FiscalYear, Measure
 from tests.factory import grow_strategy
-from verification.models import InternalReview
+from verification.models import GradingPolicy, InternalReview
 from verification.reviews import internal_review_record
 
 SLUG = "nemuro-sousei-2015"
@@ -112,8 +112,8 @@ def test_the_year_page_lists_every_measure_in_force_with_reference_grade_and_ver
     lines = {line.measure.code: line for line in response.context["lines"]}
     assert len(lines) == 16 and "3ウ①" not in lines  # 3ウ① comes with the 2017 revision
     assert (lines["3イ②"].reference.grade, lines["3イ②"].review.grade) == ("A", "A")
-    assert (lines["1ア④"].reference.grade, lines["1ア④"].review.grade) == ("A", "B")
-    assert lines["1ア④"].differs and not lines["3イ②"].differs
+    assert (lines["1イ①"].reference.grade, lines["1イ①"].review.grade) == ("C", "B")
+    assert lines["1イ①"].differs and not lines["3イ②"].differs
     assert lines["2ア①"].reference.grade is None and lines["2ア①"].review is None
     html = response.content.decode()
     assert f'href="{edit_url(2016, "3イ②")}"' in html
@@ -121,7 +121,7 @@ def test_the_year_page_lists_every_measure_in_force_with_reference_grade_and_ver
     assert "この年度までに実績のある指標がないため" in html
     assert '<th scope="col">参考評価（比率）</th>' in html and "<caption>" in html
     goals = {line.goal.number: line.reference for line in response.context["goals"]}
-    assert goals[3].grade == "A" and goals[2].grade is None
+    assert goals[3].grade == "B" and goals[2].grade is None  # mean 0.50, see test_grading
 
 
 def test_an_unpublished_year_lists_the_measures_of_its_revision_with_unpublished_results(
@@ -169,8 +169,9 @@ def test_the_entry_page_shows_the_evidence_the_reference_grade_and_the_verdict_s
     assert [cell.fiscal_year.year for cell in response.context["rows"][0].cells] == [2015, 2016]
     assert "ふるさと納税制度を活用した寄附受納額" in html and "(累計46.0億円)" in html
     # the reference grade with its inputs and formula
-    assert '参考評価：<span class="grade">A</span> A 順調に進んでいる（比率 6.44）' in html
-    assert "（1.25 + 11.50 + 6.56）÷ 3 = 6.44" in html
+    assert '参考評価：<span class="grade">A</span> A 順調に進んでいる（比率 1.00）' in html
+    assert "（1.00 + 1.00 + 1.00）÷ 3 = 1.00" in html
+    assert "（上限前 11.50）" in html
     assert "累計 ÷ 目標値" in html and "期間の経過割合：40.0%" in html
     assert "A：1.0 以上、B：0.4 以上、C：0.2 以上、D：0.2 未満" in html
     # the form holds the verdict so far
@@ -287,10 +288,8 @@ def test_the_reference_grade_is_stored_as_it_was_at_save_time(nemuro, secretaria
         measure=m, fiscal_year=h28, grade="B", issues="計画どおり", user=secretariat
     )
     assert review.reference_grade == "B"  # ratio 0.47
-    # the H28 集計中 result arrives later and reaches the target: 1ア②-2 now 2.50, mean 1.72 → A
-    Achievement.objects.filter(indicator__code="1ア②-2", fiscal_year=h28).update(
-        state="recorded", value=Decimal("30.0")
-    )
+    # the policy changes afterwards: the same ratio 0.47 is now an A
+    GradingPolicy.objects.filter(strategy=nemuro).update(a_min=Decimal("0.45"))
     review.refresh_from_db()
     assert review.reference_grade == "B"  # what the secretariat saw when it decided
     with pytest.raises(ValidationError) as raised:
