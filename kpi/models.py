@@ -102,7 +102,13 @@ class Indicator(RevisionedNode):
     class Meta:
         verbose_name = _("指標")
         verbose_name_plural = _("指標（数値目標・KPI）")
-        ordering = ["strategy", "goal__number", "measure__code", "position"]
+        # 数値目標 (no measure) first on every database: SQLite and PostgreSQL sort NULL differently
+        ordering = [
+            "strategy",
+            "goal__number",
+            models.F("measure__code").asc(nulls_first=True),
+            "position",
+        ]
         constraints = [
             models.UniqueConstraint(fields=["strategy", "code"], name="indicator_unique_code"),
             models.CheckConstraint(

@@ -62,3 +62,15 @@ def test_the_indicator_page_lists_its_yearly_results(staff_client, nemuro):
     page = response.content.decode()
     assert "H25 数値" in page and "H26 数値" in page
     assert 'lang="ja"' in page
+
+
+def test_the_change_history_page_is_in_japanese(staff_client, nemuro):
+    from kpi.models import Achievement
+
+    row = Achievement.objects.get(
+        indicator__strategy=nemuro, indicator__code="G1-1", fiscal_year__year=2015
+    )
+    response = staff_client.get(reverse("admin:kpi_achievement_history", args=[row.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "変更した人" in page and "種データ" in page and "Changed by" not in page

@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -246,7 +247,7 @@ def reference_grades_for_year(strategy: Strategy, year) -> YearGrades:
     indicators = list(
         Indicator.objects.filter(strategy=strategy)
         .in_force_at(revision)
-        .order_by("goal__number", "measure__code", "position")
+        .order_by("goal__number", F("measure__code").asc(nulls_first=True), "position")
     )
     thresholds = policy_for(strategy)
     rows = indicator_rows(strategy, indicators, published_only=False)
@@ -300,7 +301,7 @@ def goal_reference_grade(goal: BasicGoal, year) -> ReferenceGrade:
     indicators = (
         Indicator.objects.filter(goal=goal)
         .in_force_at(revision)
-        .order_by("measure__code", "position")
+        .order_by(F("measure__code").asc(nulls_first=True), "position")
     )
     rows = rows_up_to(indicator_rows(strategy, indicators, published_only=False), year, strategy)
     return grade_of(rows, year=year, thresholds=policy_for(strategy))

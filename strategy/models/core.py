@@ -110,7 +110,14 @@ class Strategy(models.Model):
         return self.latest_revision(include_drafts=False)
 
     def revision_for_year(self, year: int) -> "Revision":
-        """The adopted revision in force in fiscal year `year` (drafts are never in force)."""
+        """The adopted revision in force in fiscal year `year` (drafts are never in force).
+        Remembered on this instance, since validation asks once per yearly row."""
+        cache = self.__dict__.setdefault("_revision_for_year", {})
+        if year not in cache:
+            cache[year] = self._find_revision_for_year(year)
+        return cache[year]
+
+    def _find_revision_for_year(self, year: int) -> "Revision":
         revision = (
             self.revisions.exclude(status=Revision.Status.DRAFT)
             .filter(first_fiscal_year__lte=year)
