@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_ENV := DJANGO_SETTINGS_MODULE=nemuro_strategy.settings_test
 
-.PHONY: run test install check test-sqlite test-postgres lint clean
+.PHONY: run test install check test-sqlite test-postgres lint clean tools bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,19 @@ check: $(STAMP)
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
-test-sqlite: $(STAMP)
+# Browser, accessibility and HTML-validity tools (Chromium, a CJK font, axe-core, vnu-jar):
+# installed by the project itself; the browser tests run once, in the SQLite pass.
+tools: $(STAMP)
+	$(PY) scripts/install_test_tools.py
+
+test-sqlite: $(STAMP) tools
 	$(TEST_ENV) $(PY) -m pytest
 
 test-postgres: $(STAMP)
-	$(TEST_ENV) $(PY) scripts/with_postgres.py $(PY) -m pytest
+	$(TEST_ENV) $(PY) scripts/with_postgres.py $(PY) -m pytest -m "not browser"
+
+bench: $(STAMP)
+	DJANGO_DEBUG=true $(PY) manage.py bench
 
 test: lint check test-sqlite test-postgres
 

@@ -455,6 +455,9 @@ class BaseYearEntryFormSet(forms.BaseFormSet):
     def __init__(self, data=None, *args, page: YearEntryPage, **kwargs):
         self.page = page
         self.rows_by_id = {row.indicator.pk: row for row in page.rows}
+        # A posted form count above the page's rows is refused, and never builds more forms than
+        # the page has rows (a tampered TOTAL_FORMS of 2000 would otherwise cost seconds).
+        self.max_num = self.absolute_max = max(len(page.rows), 1)
         if data is None:
             kwargs["initial"] = [row.initial() for row in page.rows]
         super().__init__(data, *args, **kwargs)
@@ -511,7 +514,12 @@ class BaseYearEntryFormSet(forms.BaseFormSet):
 
 
 YearEntryFormSet = forms.formset_factory(
-    YearEntryRowForm, formset=BaseYearEntryFormSet, extra=0, max_num=2000, absolute_max=2000
+    YearEntryRowForm,
+    formset=BaseYearEntryFormSet,
+    extra=0,
+    max_num=2000,
+    absolute_max=2000,
+    validate_max=True,
 )
 
 

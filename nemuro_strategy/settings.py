@@ -4,9 +4,21 @@ DATABASE_URL   PostgreSQL (postgres://…) or SQLite (sqlite:///path); default: 
 SECRET_KEY     required unless DJANGO_DEBUG is true.
 DJANGO_DEBUG   true for local development (``make run`` sets it); false by default.
 ALLOWED_HOSTS  comma-separated host names.
+
+Security (``manage.py check --deploy`` is clean once the first two are set for production):
+SECURE_HSTS_SECONDS             HSTS max-age; 0 (default) sends no HSTS header.
+SECURE_SSL_REDIRECT             true to redirect plain http to https; false by default.
+SECURE_HSTS_INCLUDE_SUBDOMAINS  true by default (only sent with HSTS).
+SECURE_HSTS_PRELOAD             true by default (only sent with HSTS).
+SECURE_COOKIES                  session and CSRF cookies over https only; default: not DEBUG.
+SECURE_PROXY_SSL_HEADER         true behind a proxy that sets X-Forwarded-Proto; false by default.
+CSRF_TRUSTED_ORIGINS            comma-separated origins (https://example.jp) for CSRF checks.
+AXES_FAILURE_LIMIT              failed logins before a lockout (per username and IP); 5.
+AXES_COOLOFF_MINUTES            how long a lockout lasts; 15.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +56,7 @@ INSTALLED_APPS = [
     "strategy",
     "kpi",
     "verification",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "nemuro_strategy.urls"
@@ -101,6 +115,12 @@ USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
+# django-axes first: it refuses a locked-out username+IP before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "strategy:home"
@@ -132,3 +152,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Security ----------------------------------------------------------------------------------
+# Plain http stays possible for ``make run`` (DJANGO_DEBUG=true): cookies are marked secure only
+# when DEBUG is off, and HSTS and the https redirect are opted into from the environment.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("SECURE_HSTS_SECONDS must not be negative.")
+
+# Repeated failed logins (django-axes): after AXES_FAILURE_LIMIT failures for one username from
+# one IP address, that pair is refused — even with the right password — for the cool-off time.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from . import views
+from .views import accessibility
 
 app_name = "strategy"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accessibility/", accessibility.policy, name="accessibility"),
     path("s/<slug:slug>/", views.top, name="top"),
     path("s/<slug:slug>/goals/<int:number>/", views.goal, name="goal"),
     path("s/<slug:slug>/measures/<str:code>/", views.measure, name="measure"),

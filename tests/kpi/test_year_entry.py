@@ -542,3 +542,15 @@ def test_the_pages_run_the_same_number_of_queries_whatever_the_data_size(
     if page == "entry":
         assert len(small.context["formset"].forms) == 51
         assert len(large.context["formset"].forms) == 91
+
+
+def test_a_tampered_form_count_is_refused_without_building_extra_rows(as_user, department):
+    client = as_user(department)
+    page = load(client)
+    page.fields["form-TOTAL_FORMS"] = "2000"
+    before = Achievement.objects.count()
+    response = client.post(entry_url(2017), page.fields)
+    assert response.status_code == 200
+    assert "最大で 51 個のフォームを送信してください。" in response.content.decode()
+    assert len(response.context["formset"].forms) == 51  # never 2000
+    assert Achievement.objects.count() == before

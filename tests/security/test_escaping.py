@@ -1,0 +1,106 @@
+"""Script and HTML typed into a free-text field are stored exactly as typed and shown as text:
+every page that shows them escapes them, and none contains the raw tag."""
+
+from django.urls import reverse
+
+from kpi.models import Achievement
+from tests.kpi.test_year_entry import load
+from verification.models import InternalReview, PanelDraft, PanelReview, YearPublication
+
+SLUG = "nemuro-sousei-2015"
+TYPED = '<script>alert(1)</script>「<b onmouseover="alert(2)">太字</b>」'
+RAW = ("<script>alert(1)</script>", "<b onmouseover")
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def shows_escaped(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    for raw in RAW:
+        assert raw not in html, url
+    assert ESCAPED in html, url
+    assert "&lt;b onmouseover=&quot;alert(2)&quot;&gt;" in html, url
+    return html
+
+
+def staff(name: str, **kwargs) -> str:
+    return reverse(f"staff:{name}", kwargs={"slug": SLUG, **kwargs})
+
+
+def public(name: str, **kwargs) -> str:
+    return reverse(name, kwargs={"slug": SLUG, **kwargs})
+
+
+def test_an_achievement_note_from_the_year_entry_screen(as_user, nemuro, department):
+    client = as_user(department)
+    page = load(client, 2016).type("G1-1", note=TYPED)
+    assert client.post(staff("year_entry", year=2016), page.fields).status_code == 302
+    stored = Achievement.objects.get(indicator__code="G1-1", fiscal_year__year=2016)
+    assert stored.note == TYPED
+    shows_escaped(client, staff("year_entry", year=2016))  # in the input as loaded
+    shows_escaped(client, staff("year_entry", year=2017))  # as last year's note
+    shows_escaped(client, public("strategy:goal", number=1))
+    shows_escaped(client, public("kpi:indicator", code="G1-1"))
+
+
+def test_the_issues_and_reason_of_an_internal_verdict(as_user, nemuro, secretariat):
+    client = as_user(secretariat)
+    response = client.post(
+        staff("internal_review_edit", year=2016, code="3イ②"),
+        {"grade": "D", "issues": TYPED, "departure_reason": TYPED},
+    )
+    assert response.status_code == 302
+    review = InternalReview.objects.get(measure__code="3イ②", fiscal_year__year=2016)
+    assert (review.issues, review.departure_reason) == (TYPED, TYPED)
+    shows_escaped(client, staff("internal_review_edit", year=2016, code="3イ②"))
+    shows_escaped(client, staff("panel_review", year=2016, number=3))
+    shows_escaped(client, public("strategy:measure", code="3イ②"))
+
+
+def test_a_panel_draft_supplementary_opinion_and_opinion(as_user, nemuro, panel_member):
+    client = as_user(panel_member)
+    response = client.post(
+        staff("panel_review", year=2016, number=1),
+        {
+            "draft-grade": "B",
+            "draft-supplementary_opinion": TYPED,
+            "draft-opinions": TYPED,
+        },
+    )
+    assert response.status_code == 302
+    draft = PanelDraft.objects.get(author=panel_member)
+    assert (draft.supplementary_opinion, draft.opinion_lines) == (TYPED, [TYPED])
+    html = shows_escaped(client, staff("panel_review", year=2016, number=1))
+    assert html.count(ESCAPED) >= 2  # the draft as shown, and the member's own form
+
+
+def test_a_final_panel_verdict_reaches_the_public_page_escaped(as_user, nemuro, secretariat):
+    client = as_user(secretariat)
+    response = client.post(
+        staff("panel_record", year=2016, number=1),
+        {"record-grade": "B", "record-supplementary_opinion": TYPED, "record-opinions": TYPED},
+    )
+    assert response.status_code == 302
+    review = PanelReview.objects.get(goal__number=1, fiscal_year__year=2016, goal__strategy=nemuro)
+    assert review.supplementary_opinion == TYPED
+    assert [o.text for o in review.opinions.all()] == [TYPED]
+    shows_escaped(client, public("strategy:goal", number=1))
+
+
+def test_a_withdrawal_reason(as_user, nemuro, secretariat):
+    client = as_user(secretariat)
+    response = client.post(staff("withdraw", year=2016), {"reason": TYPED})
+    assert response.status_code == 302
+    assert YearPublication.objects.get(action="withdraw").reason == TYPED
+    shows_escaped(client, staff("publication"))
+
+
+def test_a_refused_withdrawal_keeps_what_was_typed_escaped(as_user, nemuro, secretariat):
+    client = as_user(secretariat)
+    too_long = TYPED * 40  # over the 2,000 characters allowed: the form comes back
+    response = client.post(staff("withdraw", year=2016), {"reason": too_long})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ESCAPED in html and not any(raw in html for raw in RAW)
+    assert not YearPublication.objects.filter(action="withdraw").exists()
