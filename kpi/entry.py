@@ -14,11 +14,12 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import CheckConstraint, Count, Q
 from django.forms.boundfield import BoundField
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from strategy import fiscal
 from strategy.models import FiscalYear, Revision, Strategy
@@ -28,6 +29,7 @@ from .selectors import achievement_text, lineages
 
 State = Achievement.State
 EDITABLE = ("value", "cumulative", "state", "note")
+SAVED_FIELDS = ["value", "cumulative", "state", "note", "data_year", "updated_at"]
 
 # ---------------------------------------------------------------------------------------------
 # Numbers as people type them
@@ -625,6 +627,66 @@ def _stale_message(row: RowInput, current: Achievement | None, version: str) -> 
     )
 
 
+def _condition_holds(condition: Q, achievement: Achievement) -> bool | None:
+    """A CheckConstraint's condition evaluated on the instance in Python (the lookups the model's
+    constraints use: exact, isnull, gte, in); None when it uses anything else."""
+    outcomes = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            outcome = _condition_holds(child, achievement)
+        else:
+            lookup, expected = child
+            name, _sep, operator = lookup.partition("__")
+            actual = getattr(achievement, name)
+            if operator in ("", "exact"):
+                outcome = actual == expected
+            elif operator == "isnull":
+                outcome = (actual is None) == expected
+            elif operator == "gte":
+                outcome = actual is not None and actual >= expected
+            elif operator == "in":
+                outcome = actual in expected
+            else:
+                return None
+        if outcome is None:
+            return None
+        outcomes.append(outcome)
+    holds = all(outcomes) if condition.connector == Q.AND else any(outcomes)
+    return not holds if condition.negated else holds
+
+
+def _validate(achievement: Achievement) -> dict:
+    """What ``full_clean()`` checks, without a query per row: the fields and ``clean()`` as
+    usual (the indicator and the year are the page's own, already read), the check constraints
+    evaluated in Python (the database still enforces them), and uniqueness left to the locked
+    read of the year's results. Returns field name → errors (empty when valid)."""
+    errors: dict = {}
+    try:
+        achievement.full_clean(
+            exclude=["indicator", "fiscal_year"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        errors = exc.update_error_dict({})
+    for constraint in Achievement._meta.constraints:
+        if not isinstance(constraint, CheckConstraint):
+            continue
+        if constraint.condition.referenced_base_fields & errors.keys():
+            continue  # as full_clean(): a field already in error is not checked again
+        holds = _condition_holds(constraint.condition, achievement)
+        if holds is None:  # a lookup the evaluator does not know: ask the database
+            try:
+                constraint.validate(Achievement, achievement)
+            except ValidationError as exc:
+                errors.setdefault(NON_FIELD_ERRORS, []).extend(exc.error_list)
+        elif not holds:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                ValidationError(
+                    constraint.get_violation_error_message(), code=constraint.violation_error_code
+                )
+            )
+    return errors
+
+
 @transaction.atomic
 def achievements_save_year(
     *, strategy: Strategy, fiscal_year: FiscalYear, rows: list[RowInput], user
@@ -635,8 +697,9 @@ def achievements_save_year(
     when it would clear a stored result, or when the model's own validation fails. Rows equal to
     what is stored are left alone. Empty rows with no result create nothing.
 
-    Queries: the year's results for these indicators, locked (1); then per row written, the
-    model's validation and the insert or update with its history row."""
+    Queries: the year's results for these indicators, locked (1); the revision in force, unless
+    the strategy instance already knows it (0-1); then in bulk the inserts, the updates and
+    their history rows (about 4 for a whole year's page, whatever its size)."""
     if fiscal_year.strategy_id != strategy.pk:
         raise ValueError("fiscal_year belongs to another strategy")
     fiscal_year.strategy = strategy
@@ -646,7 +709,9 @@ def achievements_save_year(
         .filter(fiscal_year=fiscal_year, indicator_id__in=[row.indicator.pk for row in rows])
         .order_by("pk")  # the default ordering joins indicator → measure: not lockable
     }
-    errors, refreshed, pending, result = {}, {}, [], SaveResult()
+    errors, refreshed = {}, {}
+    created, updated = [], []
+    now = timezone.now()
     for row in rows:
         indicator = row.indicator
         current = existing.get(indicator.pk)
@@ -679,23 +744,23 @@ def achievements_save_year(
         indicator.strategy = strategy
         achievement.value, achievement.cumulative = row.value, row.cumulative
         achievement.state, achievement.note = row.state, row.note
+        achievement.updated_at = now  # auto_now, which bulk_update does not apply
         achievement._history_user = user
-        try:
-            achievement.full_clean()
-        except ValidationError as exc:
+        found = _validate(achievement)
+        if found:
             by_field = {}
-            for name, field_errors in exc.update_error_dict({}).items():
+            for name, field_errors in found.items():
                 target = name if name in EDITABLE else NON_FIELD_ERRORS
                 by_field.setdefault(target, []).extend(field_errors)
             errors[indicator.pk] = ValidationError(by_field)
             continue
-        pending.append((achievement, current is None))
+        (created if current is None else updated).append(achievement)
     if errors:
         raise RowErrors(errors, refreshed)
-    for achievement, created in pending:
-        achievement.save()
-        if created:
-            result.created += 1
-        else:
-            result.updated += 1
-    return result
+    if created:
+        bulk_create_with_history(created, Achievement, batch_size=500, default_user=user)
+    if updated:
+        bulk_update_with_history(
+            updated, Achievement, SAVED_FIELDS, batch_size=500, default_user=user
+        )
+    return SaveResult(created=len(created), updated=len(updated))

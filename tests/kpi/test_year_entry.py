@@ -554,3 +554,57 @@ def test_a_tampered_form_count_is_refused_without_building_extra_rows(as_user, d
     assert "最大で 51 個のフォームを送信してください。" in response.content.decode()
     assert len(response.context["formset"].forms) == 51  # never 2000
     assert Achievement.objects.count() == before
+
+
+def test_the_service_applies_the_models_check_constraints_without_the_database(nemuro, department):
+    from kpi.entry import RowErrors, RowInput, achievements_save_year
+
+    with pytest.raises(RowErrors) as refusal:
+        achievements_save_year(
+            strategy=nemuro,
+            fiscal_year=FiscalYear.objects.get(strategy=nemuro, year=2017),
+            rows=[
+                RowInput(
+                    indicator=Indicator.objects.get(code="G3-1"),
+                    version="",
+                    value=Decimal(3),
+                    state=Achievement.State.AGGREGATING,
+                )
+            ],
+            user=department,
+        )
+    [error] = refusal.value.errors.values()
+    assert "集計中・未集計の年度には数値を入力できません。" in str(error)
+    assert not h29_results().filter(indicator__code="G3-1").exists()
+
+
+def test_saving_every_row_of_a_year_takes_a_fixed_number_of_queries(
+    nemuro, department, django_assert_max_num_queries
+):
+    """Bulk writes: the same handful of queries for the whole page (first entry, then a change
+    of every row), with one history row per result written."""
+    from kpi.entry import RowInput, achievements_save_year, version_of, year_entry_page
+
+    for value, kind in [(Decimal(7), "+"), (Decimal(8), "~")]:
+        page = year_entry_page(nemuro, 2017)
+        rows = [
+            RowInput(
+                indicator=row.indicator,
+                version=version_of(row.current),
+                value=value,
+                cumulative=value + 2 if row.indicator.kind == "cumulative" else None,
+            )
+            for row in page.rows
+        ]
+        history_before = Achievement.history.filter(history_type=kind).count()
+        with django_assert_max_num_queries(8):
+            saved = achievements_save_year(
+                strategy=nemuro, fiscal_year=page.fiscal_year, rows=rows, user=department
+            )
+        assert saved.saved == len(rows) > 40
+        assert Achievement.history.filter(history_type=kind).count() == (
+            history_before + saved.saved
+        )
+        assert set(h29_results().values_list("value", flat=True)) == {value}
+    assert saved.updated == len(rows)
+    assert Achievement.history.filter(history_user=department).count() == 2 * len(rows)
