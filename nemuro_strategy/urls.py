@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 admin.site.site_header = "根室市創生総合戦略 管理"
@@ -7,7 +8,20 @@ admin.site.index_title = "データ管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Staff accounts are made by the secretariat (``manage.py create_staff_user``); there is no
+    # self-service password reset by e-mail, so only these four pages of django.contrib.auth.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("staff/", include(("nemuro_strategy.staff_urls", "staff"))),
     path("", include("strategy.urls")),
     path("", include("kpi.urls")),

@@ -1,9 +1,12 @@
 """CSRF protection on every form: a POST without the token is refused with 403 (Django's own
 refusal page, in Japanese), and the same POST with the token gets through to the view."""
 
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 SLUG = "nemuro-sousei-2015"
 
@@ -90,3 +93,61 @@ def test_the_login_form_with_its_token_logs_in(nemuro, department):
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(department.pk)
+
+
+# --- Every form the site renders ----------------------------------------------------------------
+
+
+class FormFinder(HTMLParser):
+    """The POST forms of a page: their action and whether they carry the CSRF token."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._open = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "get").lower() == "post":
+            self._open = {"action": attrs.get("action") or "", "token": False}
+            self.forms.append(self._open)
+        elif tag == "input" and self._open is not None:
+            if attrs.get("name") == "csrfmiddlewaretoken" and attrs.get("value"):
+                self._open["token"] = True
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._open = None
+
+
+def rendered_pages():
+    """Every public page and every staff page (opened as the secretariat, who may use all)."""
+    from tests.security.test_public_access import EXPECTED
+    from tests.test_staff_access import staff_urls_with_kwargs
+
+    for name, kwargs in EXPECTED.items():
+        yield reverse(name, kwargs=kwargs)
+    for _, url in staff_urls_with_kwargs():
+        yield url
+    yield reverse("staff:internal_review_edit", kwargs={"slug": SLUG, "year": 2016, "code": "3イ②"})
+    yield reverse("staff:panel_record", kwargs={"slug": SLUG, "year": 2016, "number": 1})
+
+
+def test_every_post_form_on_every_page_carries_the_token_and_is_in_the_list_above(
+    client, nemuro, secretariat
+):
+    client.force_login(secretariat)
+    targets = set()
+    for url in rendered_pages():
+        response = client.get(url)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        finder = FormFinder()
+        finder.feed(response.content.decode())
+        for form in finder.forms:
+            assert form["token"], f"a POST form on {url} has no CSRF token"
+            action = urljoin(url, form["action"]) or url
+            targets.add(resolve(urlsplit(action).path).view_name)
+    checked = {resolve(urlsplit(url).path).view_name for url in STAFF_POSTS.values()}
+    assert "staff:year_entry" in targets and "logout" in targets  # the crawl found the forms
+    assert targets <= checked, f"forms whose CSRF refusal is not tested: {targets - checked}"
