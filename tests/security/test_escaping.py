@@ -104,3 +104,80 @@ def test_a_refused_withdrawal_keeps_what_was_typed_escaped(as_user, nemuro, secr
     html = response.content.decode()
     assert ESCAPED in html and not any(raw in html for raw in RAW)
     assert not YearPublication.objects.filter(action="withdraw").exists()
+
+
+# --- Everything the admin lets staff type, on every public page --------------------------------
+
+SHORT = "<i>斜</i>"  # for text fields too short for TYPED
+
+
+def text_fields(model):
+    """The free-text fields of a model: character and text fields without choices that are not
+    identifiers used in addresses or lookups."""
+    from django.db import models
+
+    in_unique = {name for names in model._meta.unique_together for name in names}
+    for constraint in model._meta.constraints:
+        in_unique |= set(getattr(constraint, "fields", ()))
+    for field in model._meta.get_fields():
+        if (
+            isinstance(field, (models.CharField, models.TextField))
+            and not isinstance(field, models.SlugField)
+            and not field.choices
+            and not field.unique
+            and (field.name not in in_unique or field.name in {"name", "title"})
+            and field.name not in {"code", "slug", "history_change_reason"}
+            and (field.max_length is None or field.max_length >= len(SHORT))
+        ):
+            yield field
+
+
+def test_markup_in_every_free_text_field_is_shown_escaped_on_every_public_page(client, nemuro):
+    from django.apps import apps
+    from django.core.cache import caches
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Concat
+
+    from tests.security.test_public_access import EXPECTED
+
+    filled = []
+    for app in ("strategy", "kpi", "verification"):
+        for model in apps.get_app_config(app).get_models():
+            if model._meta.model_name.startswith("historical"):
+                continue
+            for field in text_fields(model):
+                typed = (
+                    TYPED if field.max_length is None or field.max_length >= len(TYPED) else SHORT
+                )
+                if field.name in {"name", "title"}:  # unique within a strategy: add the pk
+                    typed = Concat(Value(typed), Cast("pk", output_field=CharField()))
+                if model._default_manager.update(**{field.name: typed}):
+                    filled.append(f"{model._meta.label}.{field.name}")
+    assert "strategy.Project.name" in filled and "kpi.Indicator.name" in filled
+    for cache in caches.all():
+        cache.clear()  # queryset.update() sends no signals: drop whatever pages were cached
+
+    escaped_somewhere = set()
+    for name, kwargs in EXPECTED.items():
+        response = client.get(reverse(name, kwargs=kwargs), follow=True)
+        assert response.status_code == 200, name
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        html = response.content.decode()
+        for raw in (*RAW, SHORT):
+            assert raw not in html, (name, raw)
+        if ESCAPED in html:
+            escaped_somewhere.add(name)
+    # the pages did show the typed text (as text), not something else
+    assert {"strategy:top", "strategy:goal", "strategy:measure", "kpi:indicator"} <= (
+        escaped_somewhere
+    )
+
+
+def test_a_search_typed_into_the_project_list_is_shown_escaped(client, nemuro):
+    response = client.get(public("strategy:projects"), {"q": TYPED})
+    html = response.content.decode()
+    assert response.status_code == 200
+    for raw in RAW:
+        assert raw not in html
+    assert ESCAPED in html  # the search box keeps what was typed, as text
