@@ -18,6 +18,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seed_load()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a test's writes are rolled back without the commit
+    that would invalidate the public pages it cached (nemuro_strategy.page_cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def nemuro(db) -> Strategy:
     return Strategy.objects.get(slug=NEMURO)

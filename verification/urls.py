@@ -2,13 +2,15 @@
 
 from django.urls import path
 
+from nemuro_strategy.page_cache import public_page
+
 from .views import report
 
 app_name = "verification"
 
 urlpatterns = [
-    path("s/<slug:slug>/reports/", report.report_index, name="report_index"),
-    path("s/<slug:slug>/reports/<int:year>/", report.report_html, name="report"),
+    path("s/<slug:slug>/reports/", public_page(report.report_index), name="report_index"),
+    path("s/<slug:slug>/reports/<int:year>/", public_page(report.report_html), name="report"),
     path("s/<slug:slug>/reports/<int:year>/report.pdf", report.report_pdf, name="report_pdf"),
     path("s/<slug:slug>/reports/<int:year>/shiryo1.xlsx", report.shiryo1_xlsx, name="shiryo1"),
 ]
