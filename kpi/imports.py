@@ -210,7 +210,10 @@ def _dressed(content: bytes, rows: list[Achievement]) -> bytes:
     import openpyxl
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from strategy.cells import keep_text
+
     book = openpyxl.load_workbook(io.BytesIO(content))
+    keep_text(book)  # a note typed as "=…" stays text on its way back in
     sheet = book.worksheets[0]
     for column, width in COLUMN_WIDTHS.items():
         sheet.column_dimensions[column].width = width

@@ -1,7 +1,12 @@
 """Downloads of a table exactly as the page filters and sorts it (every page): CSV and Excel."""
 
+import io
+
+import openpyxl
 import tablib
 from django.http import HttpResponse
+
+from .cells import csv_text, keep_text
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -24,9 +29,16 @@ def table_response(table, export_format: str, *, filename: str, title: str = "")
     """A download of `table` as `filename`.csv or `filename`.xlsx (`export_format` in FORMATS)."""
     dataset = table_dataset(table, title=title)
     if export_format == CSV:
-        content = (UTF8_BOM + dataset.export("csv")).encode("utf-8")
+        safe = tablib.Dataset(
+            *([csv_text(v) for v in row] for row in dataset), headers=dataset.headers
+        )
+        content = (UTF8_BOM + safe.export("csv")).encode("utf-8")
     elif export_format == XLSX:
-        content = dataset.export("xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(dataset.export("xlsx")))
+        keep_text(book)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        content = buffer.getvalue()
     else:
         raise ValueError(f"unknown export format: {export_format}")
     response = HttpResponse(content, content_type=CONTENT_TYPES[export_format])

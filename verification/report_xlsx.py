@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from strategy.cells import keep_text
 from strategy.models import ProjectListing
 from strategy.revisions import as_of
 
@@ -44,6 +45,7 @@ def shiryo1_xlsx_bytes(report: Report) -> bytes:
     _indicator_sheet(workbook, report)
     _listing_sheet(workbook, report, listings_in_force(report))
     buffer = io.BytesIO()
+    keep_text(workbook)  # typed text such as "=…" is never run as a formula
     workbook.save(buffer)
     return buffer.getvalue()
 

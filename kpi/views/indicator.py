@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from kpi import selectors
 from strategy.access import get_public_strategy
+from strategy.cells import csv_text
 
 CSV_HEADER = [
     "指標コード",
@@ -76,9 +77,9 @@ def indicator_csv(request, slug, code):
                 if a is None or a.cumulative is None
                 else indicator.format_value(a.cumulative, with_unit=False).replace(",", ""),
                 "未登録" if a is None else a.get_state_display(),
-                "" if a is None else a.note,
+                "" if a is None else csv_text(a.note),
                 "" if a is None or a.data_year is None else a.data_year,
-                "" if a is None else a.text,
+                "" if a is None else csv_text(a.text),
                 cell.change_text,
             ]
         )
