@@ -13,8 +13,10 @@ rendered from the old committed rows while the transaction was open is stored un
 is already gone. A missing token (cache cleared or culled) is replaced by a new one: a miss,
 never a stale hit.
 
-Only anonymous GET/HEAD requests are served from or stored in the cache: a logged-in member of
-staff (who may preview unpublished years) always gets a fresh render that is never stored.
+Only GET/HEAD requests without a session cookie are served from the cache (by a middleware that
+runs before sessions and authentication, so a hit costs little more than a static file), and
+only pages that ``public_page`` views rendered for an anonymous user are stored: a logged-in
+member of staff (who may preview unpublished years) always gets a fresh render, never stored.
 Writes made outside Django (psql) are not seen: clear the cache after them.
 """
 
@@ -35,7 +37,7 @@ _WRITE = re.compile(
     r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+[\"`]?(\w+)",
     re.IGNORECASE,
 )
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
+SKIPPED_HEADERS = ("set-cookie", "content-length", "x-page-cache")
 
 
 def _seconds() -> int:
@@ -92,24 +94,25 @@ def install_write_watcher(sender, connection, **kwargs) -> None:
 
 
 def _key(request, version: str) -> str:
+    """The page's path and query string under the data version (one language: LANGUAGES)."""
     path = request.get_full_path()
     digest = hashlib.sha256(f"{request.method}|{path}".encode()).hexdigest()
-    language = getattr(request, "LANGUAGE_CODE", "")
-    return f"public-page:{version}:{language}:{digest}"
+    return f"public-page:{version}:{digest}"
 
 
-def _cacheable_request(request) -> bool:
-    if request.method not in ("GET", "HEAD"):
-        return False
-    if not getattr(settings, "PUBLIC_PAGE_CACHE", True):
-        return False
-    user = getattr(request, "user", None)
-    return user is None or not user.is_authenticated
+def _eligible(request) -> bool:
+    """A GET or HEAD without a session cookie: a visitor who is certainly not logged in."""
+    return (
+        request.method in ("GET", "HEAD")
+        and getattr(settings, "PUBLIC_PAGE_CACHE", True)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
 
 
 def _cacheable_response(response) -> bool:
     return (
-        response.status_code == 200
+        getattr(response, "public_page", False)
+        and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and response.get("Content-Type", "").startswith("text/html")
@@ -118,29 +121,47 @@ def _cacheable_response(response) -> bool:
 
 
 def public_page(view):
-    """Serve an anonymous visitor's GET from the cache; render and store on a miss."""
+    """Mark a public view's pages as cacheable for anonymous visitors (PublicPageCacheMiddleware
+    stores and serves them). A logged-in user's page is marked private instead: staff may see
+    unpublished years, and such a page is never stored."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable_request(request):
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200:
-                response.headers.setdefault("Cache-Control", "private")
-            return response
+        response = view(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "private")
+        else:
+            response.public_page = True
+        return response
+
+    return wrapper
+
+
+class PublicPageCacheMiddleware:
+    """Serve a stored public page before sessions, authentication and the view run; store the
+    pages ``public_page`` views mark as cacheable. Placed right after WhiteNoise, so that a hit
+    costs about what a static file costs; the security middleware before it still adds its
+    headers, and the headers the later middleware added on the miss are stored with the page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _eligible(request):
+            return self.get_response(request)
         key = _key(request, data_version())
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored
             response = HttpResponse(content)
-            for name, value in headers.items():
+            for name, value in headers:
                 response[name] = value
             response["X-Page-Cache"] = "hit"
             return response
-        response = view(request, *args, **kwargs)
-        if _cacheable_response(response):
-            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if _cacheable_response(response) and (user is None or not user.is_authenticated):
+            headers = [(n, v) for n, v in response.items() if n.lower() not in SKIPPED_HEADERS]
             cache.set(key, (response.content, headers), _seconds())
             response["X-Page-Cache"] = "miss"
         return response
-
-    return wrapper

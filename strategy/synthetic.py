@@ -308,3 +308,39 @@ def strategy_sizes(strategy: Strategy) -> dict[str, int]:
         "internal_reviews": InternalReview.objects.filter(measure__strategy=strategy).count(),
         "panel_reviews": PanelReview.objects.filter(goal__strategy=strategy).count(),
     }
+
+
+def strategy_widen(strategy: Strategy, *, indicators: int, seed: int = 0) -> int:
+    """Add KPIs (in force from the first revision on, spread over the measures, each a copy of
+    a measure's first KPI under a new code) until `strategy` has `indicators` indicators; for a
+    bench import sheet of that many rows. Returns how many were added. Bulk, a few queries."""
+    rng = random.Random(f"{seed}:widen:{strategy.slug}")
+    first = strategy.revisions.order_by("sequence").first()
+    templates = list(
+        Indicator.objects.filter(strategy=strategy, retired_in=None)
+        .exclude(measure=None)
+        .order_by("measure__code", "position")
+    )
+    missing = indicators - Indicator.objects.filter(strategy=strategy).count()
+    added = []
+    for n in range(max(missing, 0)):
+        template = templates[n % len(templates)]
+        factor = Decimal(rng.randint(60, 140)) / 100
+        added.append(
+            Indicator(
+                **{
+                    f.attname: getattr(template, f.attname)
+                    for f in Indicator._meta.concrete_fields
+                    if not f.primary_key
+                },
+            )
+        )
+        copy = added[-1]
+        copy.code = f"{template.code}-w{n + 1}"[:30]
+        copy.position = 1000 + n
+        copy.name = f"{template.name}（指標{n + 1}）"[:200]
+        copy.introduced_in_id, copy.retired_in_id, copy.predecessor_id = first.pk, None, None
+        copy.baseline_value = _scaled(template.baseline_value, factor, template.decimals)
+        copy.target_value = _scaled(template.target_value, factor, template.decimals)
+    Indicator.objects.bulk_create(added, batch_size=1000)
+    return len(added)

@@ -62,7 +62,7 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_does_not(nemuro):
     assert strategies_digest(_slugs("other")) != digest
 
 
-def test_the_bench_prints_every_row_with_a_verdict_column(nemuro, warm_caches):
+def test_the_bench_prints_every_row_with_a_verdict_column(nemuro, warm_caches, tmp_path):
     out = io.StringIO()
     call_command(
         "bench",
@@ -76,14 +76,17 @@ def test_the_bench_prints_every_row_with_a_verdict_column(nemuro, warm_caches):
         "1",
         "--import-rows",
         "60",
+        "--markdown",
+        str(tmp_path / "bench.md"),
         stdout=out,
         stderr=io.StringIO(),
     )
     table = out.getvalue()
     assert "| measurement |" in table and "| result |" in table
     for name, _pattern in bench.PAGES:
-        assert f"page {name}: queries" in table
-        assert f"page {name}: median / p95 ms" in table
+        assert f"page {name}: queries (rendered)" in table
+        assert f"page {name}: rendered median / p95 ms" in table
+        assert f"page {name}: cached median / p95 ms (queries)" in table
     for row in (
         "chart: cold render ms",
         "chart: cached hit ms",
@@ -92,11 +95,17 @@ def test_the_bench_prints_every_row_with_a_verdict_column(nemuro, warm_caches):
         "export all results.csv",
         "export all: peak MB",
         "year-entry save ms",
-        "-row sheet s",
-        "cached chart vs static file",
+        "import of a sheet",
+        "cached page vs static file of the same size",
     ):
         assert row in table, row
     assert "not measured" in table
     lines = [line for line in table.splitlines() if line.startswith("| page")]
+    assert all("| FAIL |" not in line for line in lines if "queries" in line)
     assert all(line.rstrip(" |").split("|")[-1].strip() in {"pass", "FAIL", "-"} for line in lines)
     assert "sqlite (1→2)" in table
+    written = (tmp_path / "bench.md").read_text(encoding="utf-8")
+    assert "cores" in written and "- command: `" in written and table in written
+    # the import sheet is all valid rows, checked and then written (rolled back afterwards)
+    assert "(60 rows, 0 errors)" in table
+    assert not Strategy.objects.filter(slug__startswith="bench-import").exists()

@@ -140,3 +140,19 @@ def test_a_write_replaces_the_version_again_when_its_transaction_commits(
 )
 def test_it_watches_writes_to_the_tables_public_pages_read(sql, watched):
     assert page_cache.is_watched(sql) is watched
+
+
+def test_a_hit_keeps_the_headers_of_the_rendered_page(client, nemuro):
+    first, _ = visit(client)
+    second, _ = visit(client)
+    assert second["X-Page-Cache"] == "hit"
+    for name in ("Content-Type", "X-Frame-Options", "Content-Language"):
+        assert second[name] == first[name], name
+    assert "Set-Cookie" not in second
+
+
+def test_a_request_with_a_session_cookie_is_always_rendered(client, nemuro):
+    visit(client)
+    client.cookies["sessionid"] = "not-a-session"
+    response, queries = visit(client)
+    assert "X-Page-Cache" not in response and queries > 0

@@ -63,6 +63,7 @@ class Command(BaseCommand):
             return
 
         results = {"phases": {}, "national": national, "iterations": iterations}
+        results["argv"] = [Path(sys.argv[0]).name, *sys.argv[1:]]
         began = time.perf_counter()
         if options["in_process"]:
             results["phases"][connection.vendor] = bench.run_phase(
@@ -88,7 +89,8 @@ class Command(BaseCommand):
         table = bench.markdown(bench.rows(results))
         self.stdout.write(table)
         if options["markdown"]:
-            Path(options["markdown"]).write_text(table + "\n", encoding="utf-8")
+            text = bench.machine(results) + "\n\n" + table + "\n"
+            Path(options["markdown"]).write_text(text, encoding="utf-8")
         if options["json"]:
             Path(options["json"]).write_text(json.dumps(results, indent=1), encoding="utf-8")
 
