@@ -106,3 +106,16 @@ def test_the_admin_site_pages_for_each_role(request, client, db, role):
     else:
         assert response.status_code == 302
         assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_password_pages_are_ours_and_in_japanese(client, department):
+    client.force_login(department)
+    html = client.get(reverse("password_change")).content.decode()
+    assert "<h1>パスワードの変更</h1>" in html and "職員ページ" in html
+    assert "admin/" not in html  # not the admin's own template
+    response = client.post(reverse("password_change"), {"old_password": "違う"}, follow=True)
+    html = response.content.decode()
+    assert "変更できませんでした。" in html
+    assert "元のパスワードが間違っています。もう一度入力してください。" in html
+    done = client.get(reverse("password_change_done")).content.decode()
+    assert "パスワードを変更しました" in done
