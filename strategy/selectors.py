@@ -64,7 +64,11 @@ def top_page(strategy: Strategy) -> dict:
         "cards": cards,
         "population": population_table(figures),
         "population_alt": population_alt(figures),
-        "strategies": list(Strategy.objects.with_municipality()),
+        # the other plans of the same municipality; every strategy is in the directory
+        "strategies": list(
+            Strategy.objects.with_municipality().filter(municipality_id=strategy.municipality_id)
+        ),
+        "strategy_count": Strategy.objects.count(),
     }
 
 

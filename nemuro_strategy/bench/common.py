@@ -17,6 +17,7 @@ PAGES = [
     ("projects", "/s/{slug}/projects/"),
     ("revisions", "/s/{slug}/revisions/"),
     ("opendata", "/s/{slug}/opendata/"),
+    ("directory", "/strategies/"),
 ]
 
 

@@ -29,6 +29,7 @@ PAGE_TYPES = {
     "効果検証調書の一覧": f"/s/{SLUG}/reports/",
     "効果検証調書（H28）": f"/s/{SLUG}/reports/2016/",
     "アクセシビリティ方針": "/accessibility/",
+    "総合戦略の一覧": "/strategies/",
     "ログイン": "/accounts/login/",
 }
 # Pages answered with another status than 200, checked all the same.

@@ -16,6 +16,7 @@ PUBLISHED, UNPUBLISHED = 2016, 2017
 EXPECTED = {
     "strategy:home": {},
     "strategy:accessibility": {},
+    "strategy:index": {},
     "strategy:top": {"slug": SLUG},
     "strategy:goal": {"slug": SLUG, "number": 1},
     "strategy:measure": {"slug": SLUG, "code": "1ア③"},

@@ -23,12 +23,50 @@ def page(client, name, **kwargs):
 def test_the_root_opens_the_default_strategy_and_lists_the_others(client, nemuro):
     from tests.factory import make_strategy
 
-    make_strategy()
+    make_strategy()  # another municipality's plan
+    make_strategy(code="012238", name="根室市", slug="nemuro-2020")  # Nemuro's next plan
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "子どもたちに誇れる まち・ひと・しごと" in html
-    assert "ほかの総合戦略" in html and "第2期札幌市まち・ひと・しごと創生総合戦略" in html
+    # the other plans of the same municipality, and the directory for everyone else's
+    assert "根室市のほかの総合戦略" in html and "第2期根室市まち・ひと・しごと創生総合戦略" in html
+    assert "札幌市" not in html
+    assert '<a href="/strategies/">このシステムで公開している総合戦略の一覧（3件）</a>' in html
+
+
+def test_a_single_strategy_has_no_directory_link(client, nemuro):
+    html = client.get("/").content.decode()
+    assert "ほかの総合戦略" not in html and "/strategies/" not in html
+
+
+def test_the_directory_lists_searches_filters_and_pages_the_strategies(client, nemuro):
+    from tests.factory import make_strategy
+
+    for number in range(60):
+        make_strategy(code=f"01{number + 100:03d}0", name=f"試験{number:02d}町", slug=f"t-{number}")
+    make_strategy(code="131016", name="千代田区", slug="chiyoda")
+    Municipality = nemuro.municipality.__class__
+    Municipality.objects.filter(code="131016").update(prefecture="東京都")
+    url = reverse("strategy:index")
+    html = client.get(url).content.decode()
+    assert "62件の総合戦略（1〜50件目を表示）" in html
+    assert "北海道" in html and "試験00町（011000）" in html  # in the order of the codes
+    assert 'href="?page=2" rel="next"' in html
+    assert "12件の総合戦略（51〜62件目を表示）" not in html
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert "62件の総合戦略（51〜62件目を表示）" in second and "根室市（012238）" in second
+    tokyo = client.get(url, {"prefecture": "東京都"}).content.decode()
+    assert "1件の総合戦略" in tokyo and "千代田区（131016）" in tokyo
+    assert "根室市（012238）" not in tokyo
+    found = client.get(url, {"q": "根室"}).content.decode()
+    assert "1件の総合戦略" in found and 'href="/s/nemuro-sousei-2015/"' in found
+    none = client.get(url, {"q": "存在しない町"}).content.decode()
+    assert "条件に合う総合戦略はありません。" in none
+    wrong = client.get(url, {"prefecture": "火星"})
+    assert wrong.status_code == 200
+    assert "絞り込みの条件に誤りがあります。" in wrong.content.decode()
+    assert client.get(url, {"page": "abc"}).status_code == 200  # the first page
 
 
 def test_the_top_page_shows_the_goals_their_verdicts_and_the_population_outlook(client, nemuro):
@@ -157,8 +195,9 @@ def test_each_page_runs_the_same_number_of_queries_whatever_the_data_size(
 
 EXPECTED_QUERIES = {
     # strategy, current revision, goals, indicators, fiscal years, indicator chains, published
-    # results, published panel verdicts, population figures, strategies for the list
-    "strategy:top": 10,
+    # results, published panel verdicts, population figures, the municipality's strategies, the
+    # number of strategies (for the directory link)
+    "strategy:top": 11,
     # strategy, current revision, goal, directions + their amendments, 数値目標, fiscal years,
     # chains, results, policies, measures + their amendments, internal verdicts, panel verdicts
     # + opinions
@@ -177,3 +216,21 @@ EXPECTED_QUERIES = {
     "kpi:indicator": 7,
     "kpi:indicator_csv": 7,
 }
+
+
+def test_the_directory_runs_the_same_number_of_queries_whatever_the_number_of_strategies(
+    client, nemuro
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factory import make_strategy
+
+    url = reverse("strategy:index")
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for number in range(30):
+        make_strategy(code=f"01{number + 100:03d}0", name=f"試験{number:02d}町", slug=f"t-{number}")
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url, {"q": "町"}).status_code == 200
+    assert len(large) == len(small) == 4  # default strategy, prefectures, count, page
