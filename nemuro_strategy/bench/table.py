@@ -127,6 +127,15 @@ def rows(results: dict) -> list[list[str]]:
             "< 200 MB",
             e2["peak_mb"] < 200,
         )
+        if e1.get("baseline_mb") is not None and e2.get("baseline_mb") is not None:
+            add(
+                "export all: RSS before the first export MB (imports) → growth MB",
+                label,
+                f"{e1['baseline_mb']:.0f} → +{e1['peak_mb'] - e1['baseline_mb']:.0f}",
+                f"{e2['baseline_mb']:.0f} → +{e2['peak_mb'] - e2['baseline_mb']:.0f}",
+                "",
+                None,
+            )
         y1, y2 = small["year_entry"], big["year_entry"]
         add(
             f"year-entry save ms ({y2['rows']} rows)",
