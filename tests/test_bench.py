@@ -1,11 +1,16 @@
 """The synthetic-strategy generator and the bench command's smoke run (no timing asserted)."""
 
 import io
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from nemuro_strategy import bench
+from nemuro_strategy.bench.measure import export_all, export_child_env
 from strategy.models import Strategy
 from strategy.models.core import validate_local_government_code
 from strategy.synthetic import (
@@ -111,3 +116,61 @@ def test_the_bench_prints_every_row_with_a_verdict_column(nemuro, warm_caches, t
     # the import sheet is all valid rows, checked and then written (rolled back afterwards)
     assert "(60 rows, 0 errors)" in table
     assert not Strategy.objects.filter(slug__startswith="bench-import").exists()
+
+
+# --- the export of everything: bounded memory, its own peak measured ---------------------------
+
+
+def _export_everything() -> tuple[dict, int]:
+    """Every strategy's results.csv as the bench streams them; the peak of Python allocations."""
+    tracemalloc.start()
+    try:
+        result = export_all()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_exporting_every_strategy_costs_the_same_memory_and_queries_per_strategy_at_any_count(
+    nemuro, warm_caches, django_assert_num_queries
+):
+    strategies_generate(count=2, seed=3, prefix="few")
+    _export_everything()  # warm: imports, URL resolver, translations
+    few, few_peak = _export_everything()
+    strategies_generate(count=8, seed=3, prefix="many")
+    many, many_peak = _export_everything()
+    assert (few["strategies"], many["strategies"]) == (3, 11)
+    assert many["rows"] > 3 * few["rows"]
+    # one strategy's rows at a time: nothing is kept from one strategy to the next
+    assert many_peak < few_peak * 1.1 + 64 * 1024, (few_peak, many_peak)
+    # the strategies' slugs, then 4 queries a strategy (see tests/kpi/test_opendata.py)
+    with django_assert_num_queries(1 + 4 * 11):
+        export_all()
+
+
+def test_the_export_child_runs_without_debug_and_with_a_host_the_test_client_may_use():
+    env = export_child_env({"DJANGO_DEBUG": "true", "ALLOWED_HOSTS": "example.org"})
+    assert env["DJANGO_DEBUG"] == "false"
+    assert env["SECRET_KEY"]
+    assert env["ALLOWED_HOSTS"] == "example.org,testserver"
+    kept = export_child_env({"SECRET_KEY": "set", "ALLOWED_HOSTS": "testserver"})
+    assert (kept["SECRET_KEY"], kept["ALLOWED_HOSTS"]) == ("set", "testserver")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_a_child_process_reports_its_own_peak_memory_not_its_parents():
+    """ru_maxrss carries the parent's peak across fork + exec (Linux): the export child once
+    reported the ~330 MB of the bench process that started it. rss.peak_mb reads VmHWM."""
+    ballast = bytearray(256 * 1024 * 1024)
+    for i in range(0, len(ballast), 4096):
+        ballast[i] = 1  # make it resident
+    script = Path(bench.__file__).with_name("rss.py")
+    own, inherited = map(
+        float,
+        subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, check=True
+        ).stdout.split(),
+    )
+    del ballast
+    assert own < 100, own  # a bare interpreter: about 10 MB
+    # (`inherited`, ru_maxrss, is about 270 here on Linux: what the export child used to report)
