@@ -2,6 +2,7 @@
 import, at Nemuro scale and again at national scale, on the database this process uses."""
 
 import os
+import resource
 import secrets
 import statistics
 import subprocess
@@ -173,6 +174,8 @@ def export_child() -> dict:
     result["baseline_mb"] = baseline
     result["peak_mb"] = rss.peak_mb()
     result["peak_kind"] = "own peak RSS" + ("" if settings.DEBUG else ", DEBUG off")
+    # what this row used to report: includes the peak of the process that started this one
+    result["ru_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
 
