@@ -88,13 +88,14 @@ def strategy_changes(strategy) -> dict[int, RevisionChanges]:
             related += ["measure", "project", "predecessor__measure"]
         elif hasattr(model, "measure"):
             related += ["measure", "predecessor__measure"]
+        # the first version of the strategy adds everything: not a change, so not even loaded
         introduced = list(
-            model.objects.filter(introduced_in__strategy=strategy).select_related(*related)
+            model.objects.filter(introduced_in__strategy=strategy)
+            .exclude(introduced_in__sequence=1, predecessor__isnull=True)
+            .select_related(*related)
         )
         successors_of = {node.predecessor_id for node in introduced if node.predecessor_id}
         for node in introduced:
-            if node.introduced_in.sequence == 1 and node.predecessor_id is None:
-                continue  # the first version of the strategy adds everything: not a change
             target = changes[node.introduced_in_id]
             if node.predecessor_id:
                 target.replaced.append((node.predecessor, node))
