@@ -23,6 +23,28 @@ def _revisioned_models():
     return [BasicGoal, GoalDirection, Policy, Measure, Indicator, ProjectListing]
 
 
+def _tree_order(model) -> list:
+    """The model's default ordering within one strategy: the same order, without the joins to
+    the strategy and municipality that the default ordering sorts by first."""
+    from django.db.models import F
+
+    from kpi.models import Indicator
+
+    return {
+        BasicGoal: ["number"],
+        GoalDirection: ["goal__number", "position"],
+        Policy: ["goal__number", "position"],
+        Measure: ["policy__goal__number", "policy__position", "number"],
+        Indicator: ["goal__number", F("measure__code").asc(nulls_first=True), "position"],
+        ProjectListing: [
+            "measure__policy__goal__number",
+            "measure__policy__position",
+            "measure__number",
+            "position",
+        ],
+    }[model]
+
+
 def _node_querysets():
     """Querysets that load amended nodes with what their labels show."""
     from kpi.models import Indicator
@@ -93,6 +115,7 @@ def strategy_changes(strategy) -> dict[int, RevisionChanges]:
             model.objects.filter(introduced_in__strategy=strategy)
             .exclude(introduced_in__sequence=1, predecessor__isnull=True)
             .select_related(*related)
+            .order_by(*_tree_order(model))
         )
         successors_of = {node.predecessor_id for node in introduced if node.predecessor_id}
         for node in introduced:
@@ -101,7 +124,12 @@ def strategy_changes(strategy) -> dict[int, RevisionChanges]:
                 target.replaced.append((node.predecessor, node))
             else:
                 target.added.append(node)
-        for node in model.objects.filter(retired_in__strategy=strategy).select_related(*related):
+        retired = (
+            model.objects.filter(retired_in__strategy=strategy)
+            .select_related(*related)
+            .order_by(*_tree_order(model))
+        )
+        for node in retired:
             if node.pk not in successors_of:
                 changes[node.retired_in_id].retired.append(node)
     for amendment in (
