@@ -3,15 +3,12 @@ municipality, prefecture or plan name, filterable by prefecture, 50 to a page. T
 strategy lists only the other plans of its own municipality and links here, so no page grows with
 the number of municipalities."""
 
-from functools import reduce
-from operator import and_
-
 import django_filters
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .filters import words_matching
 from .models import Municipality, Strategy
 
 PER_PAGE = 50
@@ -39,16 +36,7 @@ class StrategyFilter(django_filters.FilterSet):
         self.filters["prefecture"].extra["choices"] = [(p, p) for p in prefectures]
 
     def filter_search(self, queryset, name, value):
-        words = value.split()
-        if not words:
-            return queryset
-        return queryset.filter(
-            reduce(
-                and_,
-                (reduce(lambda a, b: a | b, (Q(**{f"{f}__icontains": w}) for f in SEARCH_FIELDS))
-                 for w in words),
-            )
-        )  # fmt: skip
+        return words_matching(queryset, value, SEARCH_FIELDS)
 
 
 def prefectures() -> list[str]:

@@ -68,14 +68,20 @@ class ProjectListingFilter(django_filters.FilterSet):
         return queryset.filter(reprint=(value == "yes"))
 
     def filter_search(self, queryset, name, value):
-        terms = value.split()  # str.split() also splits on the full-width space
-        if not terms:
-            return queryset
-        conditions = [
-            reduce(lambda a, b: a | b, (Q(**{f"{f}__icontains": term}) for f in SEARCH_FIELDS))
-            for term in terms
-        ]
-        return queryset.filter(reduce(and_, conditions))
+        return words_matching(queryset, value, SEARCH_FIELDS)
+
+
+def words_matching(queryset, value: str, fields) -> object:
+    """Rows where every word of `value` is in at least one of `fields` (case-insensitive).
+    str.split() also splits on the full-width space."""
+    terms = value.split()
+    if not terms:
+        return queryset
+    conditions = [
+        reduce(lambda a, b: a | b, (Q(**{f"{f}__icontains": term}) for f in fields))
+        for term in terms
+    ]
+    return queryset.filter(reduce(and_, conditions))
 
 
 def _goal_label(goal) -> str:
