@@ -57,7 +57,13 @@ def achievement_text(indicator: Indicator, achievement: Achievement) -> str:
 
 def lineages(strategy: Strategy) -> dict[int, list[int]]:
     """For every indicator of the strategy, the ids of itself and all its predecessors (one query)."""
-    parent = dict(Indicator.objects.filter(strategy=strategy).values_list("pk", "predecessor_id"))
+    return chains_of(
+        dict(Indicator.objects.filter(strategy=strategy).values_list("pk", "predecessor_id"))
+    )
+
+
+def chains_of(parent: dict[int, int | None]) -> dict[int, list[int]]:
+    """For each id of `parent` (id → predecessor id), itself and all its predecessors."""
     chains = {}
     for pk in parent:
         chain, node = [], pk

@@ -28,7 +28,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kpi.models import Indicator
-from kpi.selectors import IndicatorRow, indicator_rows
+from kpi.selectors import IndicatorRow, chains_of, indicator_rows
 from strategy.access import can_view_unpublished, get_public_strategy
 from strategy.models import (
     BasicGoal,
@@ -280,27 +280,12 @@ def _in_force(nodes, revision: Revision) -> list:
 def _owners(nodes, in_force) -> dict[int, int]:
     """Every node id (in force or an earlier version) → the id of the node in force that carries
     its history, following `predecessor` (verdicts stay on the node of their year)."""
-    parent = {node.pk: node.predecessor_id for node in nodes}
+    chains = chains_of({node.pk: node.predecessor_id for node in nodes})
     owners = {}
     for node in in_force:
-        current, seen = node.pk, set()
-        while current is not None and current not in seen:
-            seen.add(current)
-            owners.setdefault(current, node.pk)
-            current = parent.get(current)
+        for pk in chains[node.pk]:
+            owners.setdefault(pk, node.pk)
     return owners
-
-
-def _lineages(indicators) -> dict[int, list[int]]:
-    parent = {i.pk: i.predecessor_id for i in indicators}
-    chains = {}
-    for pk in parent:
-        chain, node = [], pk
-        while node is not None and node not in chain:
-            chain.append(node)
-            node = parent.get(node)
-        chains[pk] = chain
-    return chains
 
 
 def _indicator_block(row: IndicatorRow, heading: str, year: int) -> IndicatorBlock:
@@ -418,7 +403,10 @@ def build_report(strategy: Strategy, fiscal_year: FiscalYear, *, is_preview: boo
     published_only = not is_preview
     indicators.sort(key=lambda i: i.position)
     rows = indicator_rows(
-        strategy, indicators, published_only=published_only, chains=_lineages(all_indicators)
+        strategy,
+        indicators,
+        published_only=published_only,
+        chains=chains_of({i.pk: i.predecessor_id for i in all_indicators}),
     )
     years = [cell.fiscal_year for cell in rows[0].cells] if rows else []
     if not rows:
