@@ -71,6 +71,28 @@ def make_tree(strategy: Strategy) -> Indicator:
     )
 
 
+def extra_indicator(
+    first: Revision, i: int, *, goal, measure, prefix: str = "extra", **fields
+) -> Indicator:
+    """An extra KPI (or 数値目標 when `measure` is None), unsaved, in force from `first`: a level
+    indicator 10 → 20件 coded `{prefix}-{i}`; `fields` override any of that."""
+    values = {
+        "code": f"{prefix}-{i}",
+        "position": 100 + i,
+        "name": f"追加指標{i}",
+        "unit": "件",
+        "direction": "higher",
+        "kind": "level",
+        "baseline_value": Decimal("10"),
+        "target_value": Decimal("20"),
+        "target_text": "5年で20件",
+        **fields,
+    }
+    return Indicator(
+        strategy=first.strategy, goal=goal, measure=measure, introduced_in=first, **values
+    )
+
+
 def grow_strategy(strategy: Strategy, n: int = 20) -> None:
     """Add `n` KPIs (with H27/H28 results and one H29 draft value), `n` goal-level indicators,
     `n` project listings with outputs under existing measures: the same pages must then run the
@@ -90,21 +112,8 @@ def grow_strategy(strategy: Strategy, n: int = 20) -> None:
     years = {fy.year: fy for fy in FiscalYear.objects.filter(strategy=strategy)}
     for i in range(n):
         for prefix, parent in (("extra", measure), ("goal-extra", None)):
-            indicator = Indicator.objects.create(
-                strategy=strategy,
-                goal=goal,
-                measure=parent,
-                code=f"{prefix}-{i}",
-                position=100 + i,
-                name=f"追加指標{i}",
-                unit="件",
-                direction="higher",
-                kind="level",
-                baseline_value=Decimal("10"),
-                target_value=Decimal("20"),
-                target_text="5年で20件",
-                introduced_in=first,
-            )
+            indicator = extra_indicator(first, i, goal=goal, measure=parent, prefix=prefix)
+            indicator.save()
             for year, value in ((2015, 12), (2016, 14), (2017, 16)):
                 Achievement.objects.create(
                     indicator=indicator, fiscal_year=years[year], value=Decimal(value)

@@ -17,6 +17,7 @@ from kpi import imports, resources
 from kpi.models import Achievement, ImportJob, Indicator
 from kpi.resources import check_constraint_errors
 from strategy.models import FiscalYear, Measure, Revision
+from tests.factory import extra_indicator
 
 H28, H29 = 2016, 2017
 IN_FORCE_H28, IN_FORCE_H29 = 49, 51
@@ -513,24 +514,9 @@ def add_indicators(strategy, n: int) -> None:
     """`n` more KPIs under 1ア①, each with an H29 result of 16: tests.factory.grow_strategy's
     indicators, made in bulk so that a 1,000-row sheet takes no time to build."""
     first = strategy.revisions.get(sequence=1)
-    measure = Measure.objects.select_related("policy").get(strategy=strategy, code="1ア①")
+    measure = Measure.objects.select_related("policy__goal").get(strategy=strategy, code="1ア①")
     added = Indicator.objects.bulk_create(
-        Indicator(
-            strategy=strategy,
-            goal_id=measure.policy.goal_id,
-            measure=measure,
-            code=f"extra-{i}",
-            position=100 + i,
-            name=f"追加指標{i}",
-            unit="件",
-            direction="higher",
-            kind="level",
-            baseline_value=Decimal("10"),
-            target_value=Decimal("20"),
-            target_text="5年で20件",
-            introduced_in=first,
-        )
-        for i in range(n)
+        extra_indicator(first, i, goal=measure.policy.goal, measure=measure) for i in range(n)
     )
     h29 = FiscalYear.objects.get(strategy=strategy, year=H29)
     Achievement.objects.bulk_create(

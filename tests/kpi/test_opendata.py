@@ -14,6 +14,7 @@ from django.utils import timezone
 from kpi import opendata
 from kpi.models import Achievement, Indicator
 from strategy.models import FiscalYear, Measure, Revision
+from tests.factory import extra_indicator
 
 BOM = b"\xef\xbb\xbf"
 SEEDED_INDICATORS = 53
@@ -268,19 +269,16 @@ def add_indicators_with_results(strategy, count: int) -> None:
         measure = None if i % 4 == 0 else measures[i % len(measures)]
         goal = goals[i % len(measures)] if measure else goals[i % 3]
         indicators.append(
-            Indicator(
-                strategy=strategy,
+            extra_indicator(
+                first,
+                i,
                 goal=goal,
                 measure=measure,
                 code=f"X{i}",
                 position=50 + i,
-                name=f"追加指標{i}",
-                unit="件",
-                direction="higher",
-                kind="level",
+                baseline_value=None,
                 target_value=Decimal(i),
                 target_text=f"{i}件",
-                introduced_in=first,
             )
         )
     Indicator.objects.bulk_create(indicators)
