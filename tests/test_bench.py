@@ -141,8 +141,10 @@ def test_exporting_every_strategy_costs_the_same_memory_and_queries_per_strategy
     many, many_peak = _export_everything()
     assert (few["strategies"], many["strategies"]) == (3, 11)
     assert many["rows"] > 3 * few["rows"]
-    # one strategy's rows at a time: nothing is kept from one strategy to the next
-    assert many_peak < few_peak * 1.1 + 64 * 1024, (few_peak, many_peak)
+    # one strategy's rows at a time: nothing is kept from one strategy to the next. Keeping
+    # them would grow the peak with the 3.7 times as many strategies; allocator and driver
+    # noise (seen up to +20 % on PostgreSQL) stays well under doubling.
+    assert many_peak < few_peak * 2, (few_peak, many_peak)
     # the strategies' slugs, then 4 queries a strategy (see tests/kpi/test_opendata.py)
     with django_assert_num_queries(1 + 4 * 11):
         export_all()
