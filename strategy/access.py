@@ -11,6 +11,12 @@ def get_public_strategy(slug: str) -> Strategy:
     return get_object_or_404(Strategy.objects.with_municipality(), slug=slug)
 
 
+def get_staff_strategy(user, slug: str) -> Strategy:
+    """A strategy by its slug, for a staff page: the one helper every staff view reaches a strategy
+    through (404 when unknown), so that who may work on which strategy is decided here."""
+    return get_object_or_404(Strategy.objects.with_municipality(), slug=slug)
+
+
 def default_strategy() -> Strategy | None:
     """The strategy the public site opens with: the one marked default, else the newest."""
     strategies = Strategy.objects.with_municipality()

@@ -9,20 +9,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kpi import entry
-from strategy.access import get_public_strategy, staff_required
+from strategy.access import get_staff_strategy, staff_required
 
 
 @staff_required("kpi.change_achievement")
 @require_http_methods(["GET", "HEAD"])
 def year_entry_index(request, slug):
-    strategy = get_public_strategy(slug)
+    strategy = get_staff_strategy(request.user, slug)
     return render(
         request,
         "staff/year_entry_index.html",
         {
             "strategy": strategy,
             "years": entry.year_entry_years(strategy),
-            "crumbs": [(None, _("実績の入力（年度別）"))],
+            "breadcrumbs": [(None, _("実績の入力（年度別）"))],
         },
     )
 
@@ -30,7 +30,7 @@ def year_entry_index(request, slug):
 @staff_required("kpi.change_achievement")
 @require_http_methods(["GET", "HEAD", "POST"])
 def year_entry(request, slug, year):
-    strategy = get_public_strategy(slug)
+    strategy = get_staff_strategy(request.user, slug)
     page = entry.year_entry_page(strategy, year)
     fiscal_year = page.fiscal_year
     if request.method == "POST":
@@ -82,7 +82,7 @@ def year_entry(request, slug, year):
             "goals": _group(formset),
             "previous_year": previous_year,
             "next_year": next_year,
-            "crumbs": [
+            "breadcrumbs": [
                 (
                     reverse("staff:year_entry_index", kwargs={"slug": slug}),
                     _("実績の入力（年度別）"),

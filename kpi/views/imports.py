@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from strategy.access import get_public_strategy, staff_required
+from strategy.access import get_staff_strategy, staff_required
 from strategy.models import FiscalYear
 
 from .. import imports
@@ -67,7 +67,7 @@ def _job_for(slug: str, pk: int) -> ImportJob:
     )
 
 
-def _upload_crumbs(strategy, current: str | None = None):
+def _upload_breadcrumbs(strategy, current: str | None = None):
     url = reverse("staff:import_upload", kwargs={"slug": strategy.slug})
     label = _("%(strategy)s：Excelで実績を一括入力") % {"strategy": strategy.name}
     return [(url, label), (None, current)] if current else [(None, label)]
@@ -76,7 +76,7 @@ def _upload_crumbs(strategy, current: str | None = None):
 @staff_required(PERM)
 @require_GET
 def entry_sheet(request, slug, year):
-    strategy = get_public_strategy(slug)
+    strategy = get_staff_strategy(request.user, slug)
     if year not in strategy.fiscal_year_range:
         raise Http404(_("計画期間の外の年度です。"))
     fiscal_year = get_object_or_404(FiscalYear, strategy=strategy, year=year)
@@ -90,7 +90,7 @@ def entry_sheet(request, slug, year):
 @staff_required(PERM)
 @require_http_methods(["GET", "POST"])
 def import_upload(request, slug):
-    strategy = get_public_strategy(slug)
+    strategy = get_staff_strategy(request.user, slug)
     form = ImportUploadForm(request.POST or None, request.FILES or None, strategy=strategy)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -122,7 +122,7 @@ def import_upload(request, slug):
             "form": form,
             "years": list(form.years.values()),
             "jobs": jobs,
-            "crumbs": _upload_crumbs(strategy),
+            "breadcrumbs": _upload_breadcrumbs(strategy),
         },
     )
 
@@ -159,7 +159,7 @@ def import_job(request, slug, pk):
             "error_rows": [row for row in preview if row["errors"]],
             "summary": imports.preview_summary(preview),
             "progress_label": imports.progress_label(job),
-            "crumbs": _upload_crumbs(
+            "breadcrumbs": _upload_breadcrumbs(
                 job.strategy,
                 _("取り込み #%(pk)s（%(file)s）") % {"pk": job.pk, "file": job.filename},
             ),

@@ -30,21 +30,21 @@ def indicator(request, slug, code):
     strategy = get_public_strategy(slug)
     context = selectors.indicator_page(strategy, code)
     indicator = context["indicator"]
-    crumbs = [
+    breadcrumbs = [
         (
             reverse("strategy:goal", kwargs={"slug": slug, "number": indicator.goal.number}),
             indicator.goal.label,
         )
     ]
     if indicator.measure_id:
-        crumbs.append(
+        breadcrumbs.append(
             (
                 reverse("strategy:measure", kwargs={"slug": slug, "code": indicator.measure.code}),
                 indicator.measure.code,
             )
         )
-    crumbs.append((None, indicator.name))
-    context["breadcrumbs"] = crumbs
+    breadcrumbs.append((None, indicator.name))
+    context["breadcrumbs"] = breadcrumbs
     context["chart_alt"] = selectors.with_chart_alt([context["row"]])[0].alt
     return render(request, "kpi/indicator_detail.html", {"strategy": strategy, **context})
 

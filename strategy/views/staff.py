@@ -13,4 +13,4 @@ def staff_home(request):
     for strategy in Strategy.objects.with_municipality():
         strategy.links = links_for(request.user, strategy)
         strategies.append(strategy)
-    return render(request, "staff/home.html", {"strategies": strategies, "crumbs": []})
+    return render(request, "staff/home.html", {"strategies": strategies, "breadcrumbs": []})

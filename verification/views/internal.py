@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from strategy.access import get_public_strategy, staff_required
+from strategy.access import get_staff_strategy, staff_required
 from strategy.models import FiscalYear
 
 from ..forms import InternalReviewForm
@@ -37,14 +37,14 @@ def _year_url(strategy, fiscal_year) -> str:
 def internal_review_index(request, slug):
     """The strategy's fiscal years with how many verdicts each holds.
     Queries: the strategy (1), the years with their counts (1)."""
-    strategy = get_public_strategy(slug)
+    strategy = get_staff_strategy(request.user, slug)
     years = FiscalYear.objects.for_strategy(strategy).annotate(
         review_count=Count("internal_reviews")
     )
     context = {
         "strategy": strategy,
         "years": years,
-        "crumbs": [(None, _("内部検証結果の入力"))],
+        "breadcrumbs": [(None, _("内部検証結果の入力"))],
     }
     return render(request, "staff/internal_review_index.html", context)
 
@@ -52,13 +52,13 @@ def internal_review_index(request, slug):
 @staff_required(PERMISSION)
 def internal_review_year(request, slug, year):
     """Queries: the strategy (1), the year (1), review_year_page (10)."""
-    strategy = get_public_strategy(slug)
+    strategy = get_staff_strategy(request.user, slug)
     fiscal_year = _fiscal_year(strategy, year)
     context = {
         "strategy": strategy,
         "fiscal_year": fiscal_year,
         **review_year_page(strategy, fiscal_year),
-        "crumbs": [
+        "breadcrumbs": [
             (_index_url(strategy), _("内部検証結果の入力")),
             (None, fiscal_year.long_label),
         ],
@@ -80,7 +80,7 @@ def _add_errors(form, error: ValidationError) -> None:
 def internal_review_edit(request, slug, year, code):
     """GET: the evidence and the form (with the verdict so far). POST: record the verdict, then
     back to the year page; on an error the page comes back with what was typed."""
-    strategy = get_public_strategy(slug)
+    strategy = get_staff_strategy(request.user, slug)
     fiscal_year = _fiscal_year(strategy, year)
     page = review_entry_page(strategy, fiscal_year, code)
     measure, review = page["measure"], page["review"]
@@ -115,7 +115,7 @@ def internal_review_edit(request, slug, year, code):
         "fiscal_year": fiscal_year,
         "form": form,
         **page,
-        "crumbs": [
+        "breadcrumbs": [
             (_index_url(strategy), _("内部検証結果の入力")),
             (_year_url(strategy, fiscal_year), fiscal_year.long_label),
             (None, measure.code),

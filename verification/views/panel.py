@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from strategy.access import get_public_strategy, staff_required
+from strategy.access import get_staff_strategy, staff_required
 
 from ..panel import (
     panel_draft_save,
@@ -47,9 +47,9 @@ def _add_errors(form, error: ValidationError) -> None:
 @staff_required(DRAFT_PERMISSION)
 def panel_index(request, slug):
     """Queries: the strategy (1), then those of ``panel_index_page`` (5)."""
-    strategy = get_public_strategy(slug)
+    strategy = get_staff_strategy(request.user, slug)
     context = panel_index_page(strategy, request.user)
-    context.update(strategy=strategy, crumbs=[(None, _("有識者会議の検証"))])
+    context.update(strategy=strategy, breadcrumbs=[(None, _("有識者会議の検証"))])
     return render(request, "staff/panel_index.html", context)
 
 
@@ -74,7 +74,7 @@ def _render_review(request, strategy, target, *, draft_form=None, record_form=No
         draft_form=draft_form,
         record_form=record_form,
         can_record=can_record,
-        crumbs=[
+        breadcrumbs=[
             _index_crumb(strategy),
             (None, f"{fiscal_year.short_label} {goal.label}"),
         ],
@@ -88,7 +88,7 @@ def panel_review(request, slug, year, number):
     """GET: the evidence, the drafts and the forms. POST: save the user's own draft.
 
     Queries (GET): the strategy (1), ``panel_target`` (3), ``panel_review_page`` (13)."""
-    strategy = get_public_strategy(slug)
+    strategy = get_staff_strategy(request.user, slug)
     target = panel_target(strategy, year, number)
     if request.method != "POST":
         return _render_review(request, strategy, target)
@@ -116,7 +116,7 @@ def panel_review(request, slug, year, number):
 @require_POST
 def panel_record(request, slug, year, number):
     """The secretariat records the final verdict (検証結果, 付帯意見, 意見等)."""
-    strategy = get_public_strategy(slug)
+    strategy = get_staff_strategy(request.user, slug)
     target = panel_target(strategy, year, number)
     form = PanelRecordForm(request.POST, prefix="record")
     if form.is_valid():

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from strategy.access import get_public_strategy, staff_required
+from strategy.access import get_staff_strategy, staff_required
 from strategy.models import FiscalYear
 
 from ..audit import publication_records, publication_years
@@ -44,12 +44,12 @@ def _render_list(
             fiscal_year.withdraw_form = failed_form
         else:
             fiscal_year.withdraw_form = WithdrawForm(auto_id=f"id_%s_{fiscal_year.year}")
-    crumbs = [(None, _("年度の公表・取り下げ"))]
+    breadcrumbs = [(None, _("年度の公表・取り下げ"))]
     context = {
         "strategy": strategy,
         "years": years,
         "records": publication_records(years),
-        "crumbs": crumbs,
+        "breadcrumbs": breadcrumbs,
     }
     return render(request, "staff/publication.html", context, status=status)
 
@@ -57,14 +57,14 @@ def _render_list(
 @staff_required(PERMISSION)
 def publication_list(request, slug):
     """Queries: the strategy (1), the years with their counts (1), the publication records (1)."""
-    strategy = get_public_strategy(slug)
+    strategy = get_staff_strategy(request.user, slug)
     return _render_list(request, strategy)
 
 
 @staff_required(PERMISSION)
 @require_POST
 def publish(request, slug, year):
-    strategy = get_public_strategy(slug)
+    strategy = get_staff_strategy(request.user, slug)
     fiscal_year = _fiscal_year(strategy, year)
     try:
         fiscal_year_publish(fiscal_year=fiscal_year, user=request.user)
@@ -82,7 +82,7 @@ def publish(request, slug, year):
 @staff_required(PERMISSION)
 @require_POST
 def withdraw(request, slug, year):
-    strategy = get_public_strategy(slug)
+    strategy = get_staff_strategy(request.user, slug)
     fiscal_year = _fiscal_year(strategy, year)
     form = WithdrawForm(request.POST, auto_id=f"id_%s_{fiscal_year.year}")
     if not form.is_valid():
