@@ -1,4 +1,4 @@
-from .core import FiscalYear, Municipality, Revision, Strategy
+from .core import FiscalYear, Municipality, Revision, Strategy, revision_in_force
 from .population import PopulationFigure
 from .projects import Project, ProjectListing, ProjectOutput, ProjectOutputLine
 from .revisioned import Amendment, RevisionedNode, RevisionedQuerySet
@@ -21,4 +21,5 @@ __all__ = [
     "RevisionedNode",
     "RevisionedQuerySet",
     "Strategy",
+    "revision_in_force",
 ]

@@ -118,11 +118,11 @@ class Strategy(models.Model):
         return cache[year]
 
     def _find_revision_for_year(self, year: int) -> "Revision":
-        revision = (
-            self.revisions.exclude(status=Revision.Status.DRAFT)
-            .filter(first_fiscal_year__lte=year)
-            .order_by("-sequence")
-            .first()
+        revision = revision_in_force(
+            self.revisions.exclude(status=Revision.Status.DRAFT).filter(
+                first_fiscal_year__lte=year
+            ),
+            year,
         )
         if revision is None:
             raise Revision.DoesNotExist(f"no revision of {self} is in force in {year}")
@@ -185,6 +185,26 @@ class Revision(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    def applies_in(self, year: int) -> bool:
+        """Whether this revision's tree is the adopted one from fiscal year `year` on: adopted
+        (a draft never applies) and in force from that year or an earlier one."""
+        return (
+            not self.is_draft
+            and self.first_fiscal_year is not None
+            and (self.first_fiscal_year <= year)
+        )
+
+
+def revision_in_force(revisions, year: int) -> "Revision | None":
+    """The one rule for which revision is in force in fiscal year `year`: of the adopted
+    revisions that apply by then, the latest. Works on revisions already loaded (no query);
+    ``Strategy.revision_for_year`` asks the database the same question."""
+    return max(
+        (revision for revision in revisions if revision.applies_in(year)),
+        key=lambda revision: revision.sequence,
+        default=None,
+    )
 
 
 class FiscalYearQuerySet(models.QuerySet):
