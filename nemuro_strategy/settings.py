@@ -56,14 +56,15 @@ INSTALLED_APPS = [
     "strategy",
     "kpi",
     "verification",
+    "nemuro_strategy",
     "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # anonymous visitors' public pages, before sessions and auth (nemuro_strategy/page_cache.py)
-    "nemuro_strategy.page_cache.PublicPageCacheMiddleware",
+    # anonymous visitors' public pages, before sessions and auth (nemuro_strategy/cache/pages.py)
+    "nemuro_strategy.cache.pages.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from nemuro_strategy.pages import urls as page_urls
+from strategy import urls as strategy_urls
+
 admin.site.site_header = "根室市創生総合戦略 管理"
 admin.site.site_title = "根室市創生総合戦略"
 admin.site.index_title = "データ管理"
@@ -23,7 +26,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("staff/", include(("nemuro_strategy.staff_urls", "staff"))),
-    path("", include("strategy.urls")),
+    # one "strategy" namespace: the pages that combine the apps and the strategy app's own
+    path("", include((page_urls.urlpatterns + strategy_urls.urlpatterns, "strategy"))),
     path("", include("kpi.urls")),
     path("", include("verification.urls")),
 ]

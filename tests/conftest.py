@@ -21,7 +21,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: a test's writes are rolled back without the commit
-    that would invalidate the public pages it cached (nemuro_strategy.page_cache)."""
+    that would invalidate the public pages it cached (nemuro_strategy.cache.pages)."""
     from django.core.cache import cache
 
     cache.clear()

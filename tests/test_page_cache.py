@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kpi.models import Achievement, Indicator
-from nemuro_strategy import page_cache
+from nemuro_strategy.cache import pages as page_cache
 from strategy.models import FiscalYear
 
 pytestmark = pytest.mark.django_db

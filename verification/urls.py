@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from nemuro_strategy.page_cache import public_page
+from strategy.http import public_page
 
 from .views import report
 

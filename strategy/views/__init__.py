@@ -1,6 +1,2 @@
-"""Public pages of the strategy tree (pages.py) and the project list (projects.py)."""
-
-from .pages import goal, home, measure, revision_tree, revisions, top
-from .projects import project_list
-
-__all__ = ["goal", "home", "measure", "project_list", "revision_tree", "revisions", "top"]
+"""Public pages of the strategy app alone: the project list, the directory of strategies and the
+accessibility statement. Pages that combine the apps live in nemuro_strategy.pages."""

@@ -15,7 +15,7 @@ never a stale hit.
 
 Only GET/HEAD requests without a session cookie are served from the cache (by a middleware that
 runs before sessions and authentication, so a hit costs little more than a static file), and
-only pages that ``public_page`` views rendered for an anonymous user are stored: a logged-in
+only pages that ``strategy.http.public_page`` views rendered for an anonymous user are stored: a logged-in
 member of staff (who may preview unpublished years) always gets a fresh render, never stored.
 Writes made outside Django (psql) are not seen: clear the cache after them.
 """
@@ -23,12 +23,13 @@ Writes made outside Django (psql) are not seen: clear the cache after them.
 import hashlib
 import re
 import uuid
-from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+
+from strategy.http import is_public_page
 
 VERSION_KEY = "public-page:version"
 WATCHED_PREFIXES = ("strategy_", "kpi_", "verification_")
@@ -111,30 +112,13 @@ def _eligible(request) -> bool:
 
 def _cacheable_response(response) -> bool:
     return (
-        getattr(response, "public_page", False)
+        is_public_page(response)
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and response.get("Content-Type", "").startswith("text/html")
         and "private" not in response.get("Cache-Control", "")
     )
-
-
-def public_page(view):
-    """Mark a public view's pages as cacheable for anonymous visitors (PublicPageCacheMiddleware
-    stores and serves them). A logged-in user's page is marked private instead: staff may see
-    unpublished years, and such a page is never stored."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            response.headers.setdefault("Cache-Control", "private")
-        else:
-            response.public_page = True
-        return response
-
-    return wrapper
 
 
 class PublicPageCacheMiddleware:

@@ -1,9 +1,10 @@
-"""Public pages of the strategy: thin views over strategy.selectors."""
+"""Public pages that combine the apps (top, goal, measure, revision history): thin views over
+nemuro_strategy.pages.selectors."""
 
 from django.shortcuts import render
 from django.urls import reverse
 
-from strategy import selectors
+from nemuro_strategy.pages import selectors
 from strategy.access import default_strategy, get_public_strategy
 
 

@@ -1,0 +1,1 @@
+"""Caches of the project package: whole public pages for anonymous visitors (pages.py)."""
