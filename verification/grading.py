@@ -14,7 +14,7 @@ goal's) 比率 is the mean over its indicators; it is compared with the strategy
 A at or above ``a_min`` (at or ahead of schedule), B at or above ``b_min``, C at or above ``c_min``,
 D below. No indicator with data → no reference grade, with the reason.
 
-The reference grade never replaces a human verdict: ``verification.reviews.internal_review_record``
+The reference grade never replaces a human verdict: ``verification.services.internal_review_record``
 stores it next to the verdict at save time and asks for a reason when the two differ.
 """
 

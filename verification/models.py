@@ -37,6 +37,11 @@ def check_same_strategy(node_strategy_id, fiscal_year: FiscalYear, field: str) -
         raise ValidationError({field: _("別の総合戦略の年度です。")}, code="other_strategy")
 
 
+def opinion_lines(text: str) -> list[str]:
+    """意見等 typed one per line (a draft stores them so): blank lines dropped, each line trimmed."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class ReviewQuerySet(models.QuerySet):
     def published(self):
         """Verdicts of published years only: what public pages may show."""
@@ -364,4 +369,4 @@ class PanelDraft(models.Model):
 
     @property
     def opinion_lines(self) -> list[str]:
-        return [line.strip() for line in self.opinions.splitlines() if line.strip()]
+        return opinion_lines(self.opinions)

@@ -1,12 +1,123 @@
-"""Writes of the verification workflow."""
+"""Writes of the verification workflow: the 推進本部's internal verdicts, the panel members' drafts
+and the 有識者会議's final verdicts, and the publication of a fiscal year. Each is keyword-only,
+atomic, checks the rules (verification.rules) and the model (``full_clean``) before it saves, and
+records the user in the change history."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from strategy.models import FiscalYear
+from strategy.models import BasicGoal, FiscalYear, Measure
 
-from .models import YearPublication
+from .grading import measure_evidence
+from .models import InternalReview, PanelDraft, PanelOpinion, PanelReview, YearPublication
+from .rules import panel_target_check, review_errors
+
+# --- Internal verdicts ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def internal_review_record(
+    *,
+    measure: Measure,
+    fiscal_year: FiscalYear,
+    grade: str,
+    issues: str,
+    departure_reason: str = "",
+    user=None,
+) -> InternalReview:
+    """Record the 推進本部's verdict on a measure for a year: create or update its one review,
+    store the reference grade computed now (as of that year, unpublished results included),
+    check the rules and the model, and record `user` in the history."""
+    reference = measure_evidence(measure, fiscal_year)[1].grade
+    issues, departure_reason = issues.strip(), departure_reason.strip()
+    errors = review_errors(
+        grade=grade, issues=issues, departure_reason=departure_reason, reference=reference
+    )
+    if errors:
+        raise ValidationError(errors)
+    review = InternalReview.objects.select_for_update().filter(
+        measure=measure, fiscal_year=fiscal_year
+    ).first() or InternalReview(measure=measure, fiscal_year=fiscal_year)
+    review.grade = grade
+    review.issues = issues
+    review.departure_reason = departure_reason
+    review.reference_grade = reference or ""
+    review._history_user = user
+    review.full_clean()
+    review.save()
+    return review
+
+
+# --- Panel verdicts ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def panel_draft_save(
+    *,
+    goal: BasicGoal,
+    fiscal_year: FiscalYear,
+    author,
+    grade: str = "",
+    supplementary_opinion: str = "",
+    opinions: list[str],
+) -> PanelDraft:
+    """Create or update `author`'s own draft verdict for `goal` and `fiscal_year` (one per member
+    per goal per year). The grade may stay empty while drafting; the history records `author`."""
+    panel_target_check(goal=goal, fiscal_year=fiscal_year)
+    draft = (
+        PanelDraft.objects.select_for_update()
+        .filter(goal=goal, fiscal_year=fiscal_year, author=author)
+        .first()
+    )
+    if draft is None:
+        draft = PanelDraft(goal=goal, fiscal_year=fiscal_year, author=author)
+    draft.grade = grade
+    draft.supplementary_opinion = supplementary_opinion.strip()
+    draft.opinions = "\n".join(line.strip() for line in opinions if line.strip())
+    draft._history_user = author
+    draft.full_clean()
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def panel_review_record(
+    *,
+    goal: BasicGoal,
+    fiscal_year: FiscalYear,
+    grade: str,
+    supplementary_opinion: str = "",
+    opinions: list[str],
+    user,
+) -> PanelReview:
+    """Record the 有識者会議's final verdict for `goal` and `fiscal_year`: create or update the
+    PanelReview and replace its 意見等 with `opinions`, in order, all or nothing. It reaches the
+    public pages only once the year is published."""
+    panel_target_check(goal=goal, fiscal_year=fiscal_year)
+    review = (
+        PanelReview.objects.select_for_update().filter(goal=goal, fiscal_year=fiscal_year).first()
+    )
+    if review is None:
+        review = PanelReview(goal=goal, fiscal_year=fiscal_year)
+    review.grade = grade
+    review.supplementary_opinion = supplementary_opinion.strip()
+    review.recorded_by = user
+    review._history_user = user
+    review.full_clean()
+    review.save()
+    for old in review.opinions.all():
+        old._history_user = user
+        old.delete()
+    for position, text in enumerate((t.strip() for t in opinions if t.strip()), start=1):
+        opinion = PanelOpinion(review=review, position=position, text=text)
+        opinion._history_user = user
+        opinion.full_clean()
+        opinion.save()
+    return review
+
+
+# --- Year publication ----------------------------------------------------------------------------
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from kpi.models import Achievement, Indicator
 from strategy.models import FiscalYear, Measure
 from tests.factory import grow_strategy
 from verification.models import GradingPolicy, InternalReview
-from verification.reviews import internal_review_record
+from verification.services import internal_review_record
 
 SLUG = "nemuro-sousei-2015"
 INDEX_URL = reverse("staff:internal_review_index", kwargs={"slug": SLUG})

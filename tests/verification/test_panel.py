@@ -15,7 +15,7 @@ from kpi.models import Achievement, Indicator
 from strategy.models import BasicGoal, FiscalYear
 from tests.factory import grow_strategy
 from verification.models import PanelDraft, PanelOpinion, PanelReview
-from verification.panel import panel_draft_save
+from verification.services import panel_draft_save
 
 SLUG = "nemuro-sousei-2015"
 INDEX_URL = reverse("staff:panel_index", kwargs={"slug": SLUG})

@@ -12,8 +12,8 @@ from django.urls import reverse
 from kpi.models import Achievement, Indicator
 from strategy.models import FiscalYear, Measure, ProjectOutputLine
 from tests.factory import grow_strategy, make_strategy, make_tree
-from verification.audit import recent_changes_page
 from verification.models import InternalReview, PanelOpinion
+from verification.selectors.changes import recent_changes_page
 
 SLUG = "nemuro-sousei-2015"
 URL = reverse("staff:recent_changes", kwargs={"slug": SLUG})

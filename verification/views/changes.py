@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from strategy.access import get_staff_strategy, staff_required
 
-from ..audit import recent_changes_page
+from ..selectors.changes import recent_changes_page
 
 
 @staff_required("strategy.view_unpublished")

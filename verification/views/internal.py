@@ -14,7 +14,8 @@ from strategy.access import get_staff_strategy, staff_required
 from strategy.models import FiscalYear
 
 from ..forms import InternalReviewForm
-from ..reviews import internal_review_record, review_entry_page, review_year_page
+from ..selectors.internal import review_entry_page, review_year_page
+from ..services import internal_review_record
 
 PERMISSION = "verification.change_internalreview"
 

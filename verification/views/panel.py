@@ -1,6 +1,7 @@
 """有識者会議の検証ページ (panel members and the secretariat): the years × goals grid, one page per
 year and goal with all its evidence, every member's draft and the member's own draft form, and the
-secretariat's final verdict. Reads and writes live in verification/panel.py."""
+secretariat's final verdict. The reads live in verification.selectors.panel, the writes in
+verification.services."""
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -11,14 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from strategy.access import get_staff_strategy, staff_required
 
-from ..panel import (
-    panel_draft_save,
-    panel_index_page,
-    panel_review_page,
-    panel_review_record,
-    panel_target,
-)
-from ..panel_forms import PanelDraftForm, PanelRecordForm
+from ..forms import PanelDraftForm, PanelRecordForm
+from ..selectors.panel import panel_index_page, panel_review_page, panel_target
+from ..services import panel_draft_save, panel_review_record
 
 DRAFT_PERMISSION = "verification.draft_panelreview"
 RECORD_PERMISSION = "verification.change_panelreview"

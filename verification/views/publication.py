@@ -2,31 +2,21 @@
 its publication records; publishing a year, or withdrawing it with a reason. A year's results and
 verdicts reach the public pages, charts and downloads only while it is published."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from strategy.access import get_staff_strategy, staff_required
 from strategy.models import FiscalYear
 
-from ..audit import publication_records, publication_years
+from ..forms import WithdrawForm
+from ..selectors.publication import publication_records, publication_years
 from ..services import fiscal_year_publish, fiscal_year_withdraw
 
 PERMISSION = "strategy.publish_fiscalyear"
-
-
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("取り下げの理由"),
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
-        max_length=2000,
-        error_messages={"required": gettext_lazy("取り下げの理由を入力してください。")},
-    )
 
 
 def _fiscal_year(strategy, year: int) -> FiscalYear:

@@ -1,17 +1,15 @@
-"""有識者会議の検証ページ: the reads behind the panel pages and the two writes they make.
+"""有識者会議の検証ページ: the reads behind the panel pages.
 
 Panel members (and the secretariat) see every piece of evidence of one fiscal year and goal,
 unpublished years included: the goal's 数値目標, each measure in force that year with its KPIs,
-its internal verdict and its projects' 事業量. They draft a verdict each (``panel_draft_save``);
-the secretariat records the final one (``panel_review_record``). Drafts are read here only:
+its internal verdict and its projects' 事業量, and every member's draft. Drafts are read here only:
 no public page reads PanelDraft. The tree is shown as it stood in the revision in force that year,
-worded as it was then (``strategy.revisions.as_of``)."""
+worded as it was then (``strategy.revisions.as_of``). The writes (a member's draft, the final
+verdict) are verification.services' ``panel_draft_save`` and ``panel_review_record``."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -31,9 +29,7 @@ from strategy.models import (
 )
 from strategy.revisions import as_of
 
-from .models import InternalReview, PanelDraft, PanelOpinion, PanelReview, check_same_strategy
-
-# --- Reads -------------------------------------------------------------------------------------
+from ..models import InternalReview, PanelDraft, PanelOpinion, PanelReview
 
 
 def revision_in_year(revisions: list[Revision], year: int) -> Revision | None:
@@ -248,87 +244,3 @@ def panel_review_page(strategy: Strategy, target: PanelTarget, user) -> dict:
         "review": review,
         "opinions": opinions if review is not None else [],
     }
-
-
-# --- Writes ------------------------------------------------------------------------------------
-
-
-def opinion_lines(text: str) -> list[str]:
-    """意見等 typed one per line: blank lines dropped, each line trimmed."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _check_target(*, goal: BasicGoal, fiscal_year: FiscalYear) -> None:
-    check_same_strategy(goal.strategy_id, fiscal_year, "fiscal_year")
-    revision = goal.strategy.revision_for_year(fiscal_year.year)
-    if not goal.is_in_force_at(revision):
-        raise ValidationError(
-            _("%(goal)sは%(year)sの総合戦略に含まれていません。")
-            % {"goal": goal, "year": fiscal_year.long_label},
-            code="goal_not_in_force",
-        )
-
-
-@transaction.atomic
-def panel_draft_save(
-    *,
-    goal: BasicGoal,
-    fiscal_year: FiscalYear,
-    author,
-    grade: str = "",
-    supplementary_opinion: str = "",
-    opinions: list[str],
-) -> PanelDraft:
-    """Create or update `author`'s own draft verdict for `goal` and `fiscal_year` (one per member
-    per goal per year). The grade may stay empty while drafting; the history records `author`."""
-    _check_target(goal=goal, fiscal_year=fiscal_year)
-    draft = (
-        PanelDraft.objects.select_for_update()
-        .filter(goal=goal, fiscal_year=fiscal_year, author=author)
-        .first()
-    )
-    if draft is None:
-        draft = PanelDraft(goal=goal, fiscal_year=fiscal_year, author=author)
-    draft.grade = grade
-    draft.supplementary_opinion = supplementary_opinion.strip()
-    draft.opinions = "\n".join(line.strip() for line in opinions if line.strip())
-    draft._history_user = author
-    draft.full_clean()
-    draft.save()
-    return draft
-
-
-@transaction.atomic
-def panel_review_record(
-    *,
-    goal: BasicGoal,
-    fiscal_year: FiscalYear,
-    grade: str,
-    supplementary_opinion: str = "",
-    opinions: list[str],
-    user,
-) -> PanelReview:
-    """Record the 有識者会議's final verdict for `goal` and `fiscal_year`: create or update the
-    PanelReview and replace its 意見等 with `opinions`, in order, all or nothing. It reaches the
-    public pages only once the year is published."""
-    _check_target(goal=goal, fiscal_year=fiscal_year)
-    review = (
-        PanelReview.objects.select_for_update().filter(goal=goal, fiscal_year=fiscal_year).first()
-    )
-    if review is None:
-        review = PanelReview(goal=goal, fiscal_year=fiscal_year)
-    review.grade = grade
-    review.supplementary_opinion = supplementary_opinion.strip()
-    review.recorded_by = user
-    review._history_user = user
-    review.full_clean()
-    review.save()
-    for old in review.opinions.all():
-        old._history_user = user
-        old.delete()
-    for position, text in enumerate((t.strip() for t in opinions if t.strip()), start=1):
-        opinion = PanelOpinion(review=review, position=position, text=text)
-        opinion._history_user = user
-        opinion.full_clean()
-        opinion.save()
-    return review

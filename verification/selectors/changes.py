@@ -1,6 +1,5 @@
-"""Reads of the audit trail: the publication state of each fiscal year with its records, and the
-recent changes to a strategy's results, verdicts, targets and 事業量, built on the change history
-that django-simple-history keeps for each tracked model.
+"""Reads of the audit trail: the recent changes to a strategy's results, verdicts, targets and
+事業量, built on the change history that django-simple-history keeps for each tracked model.
 
 ``recent_changes_page`` reads a fixed number of queries whatever the size of the history:
 
@@ -21,14 +20,13 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
 from kpi.models import Achievement, Indicator
-from strategy.models import FiscalYear, ProjectOutput, ProjectOutputLine, Strategy
+from strategy.models import ProjectOutput, ProjectOutputLine, Strategy
 
-from .models import InternalReview, PanelOpinion, PanelReview, YearPublication
+from ..models import InternalReview, PanelOpinion, PanelReview
 
 SEED_USER = _("種データ")
 CHANGES_PER_PAGE = 100
@@ -43,51 +41,6 @@ def user_label(user) -> str:
     if user is None:
         return str(SEED_USER)
     return user.get_full_name() or user.get_username()
-
-
-# --- Year publication ---------------------------------------------------------------------------
-
-
-def _count_of(model) -> Coalesce:
-    """A correlated count of `model` rows pointing at the outer fiscal year."""
-    rows = (
-        model.objects.filter(fiscal_year=OuterRef("pk"))
-        .order_by()
-        .values("fiscal_year")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-def publication_years(strategy: Strategy) -> list[FiscalYear]:
-    """Every fiscal year of `strategy`, in order, with how many results (``result_count``),
-    internal verdicts (``internal_count``) and panel verdicts (``panel_count``) it holds, and its
-    publication records (``records``, newest first, with their user).
-
-    Queries: the years with their counts (1), the publication records with users (1)."""
-    records = YearPublication.objects.select_related("user").order_by("-created_at", "-pk")
-    return list(
-        FiscalYear.objects.for_strategy(strategy)
-        .annotate(
-            result_count=_count_of(Achievement),
-            internal_count=_count_of(InternalReview),
-            panel_count=_count_of(PanelReview),
-        )
-        .prefetch_related(Prefetch("publications", queryset=records, to_attr="records"))
-    )
-
-
-def publication_records(years: list[FiscalYear]) -> list[YearPublication]:
-    """The records of `years` (from ``publication_years``) in one list, newest first, each with
-    ``user_label`` set (no queries)."""
-    records = [record for fiscal_year in years for record in fiscal_year.records]
-    for record in records:
-        record.user_label = user_label(record.user)
-    return sorted(records, key=lambda r: (r.created_at, r.pk), reverse=True)
-
-
-# --- Recent changes -----------------------------------------------------------------------------
 
 
 def _label(obj) -> str:

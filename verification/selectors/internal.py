@@ -1,73 +1,17 @@
-"""内部検証結果の入力 (事務局): the rules of a verdict, the service that records it, and the reads
-of the year page and the entry page. The reference grade comes from verification.grading."""
+"""内部検証結果の入力 (事務局): the reads of the year page and of the entry page. The reference
+grade comes from verification.grading; recording a verdict is verification.services'
+``internal_review_record``."""
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from strategy.models import BasicGoal, FiscalYear, Measure, Revision, Strategy
 from strategy.revisions import as_of
 
-from .grading import ReferenceGrade, measure_evidence, reference_grades_for_year
-from .models import Grade, InternalReview
-
-ISSUES_REQUIRED = gettext_noop("C・D の場合は今後の課題と対応方向を入力してください。")
-REASON_REQUIRED = gettext_noop(
-    "参考評価（%(reference)s）と異なる評価にする理由を入力してください。"
-)
-
-
-def review_errors(
-    *, grade: str, issues: str, departure_reason: str, reference: str | None
-) -> dict[str, ValidationError]:
-    """The rules of an internal verdict as field errors (empty when it may be saved): C and D
-    need 今後の課題と対応方向; a grade other than the reference grade needs a reason (none is
-    asked for when there is no reference grade)."""
-    errors = {}
-    if grade in (Grade.C, Grade.D) and not issues.strip():
-        errors["issues"] = ValidationError(_(ISSUES_REQUIRED), code="issues_required")
-    if reference and grade and grade != reference and not departure_reason.strip():
-        errors["departure_reason"] = ValidationError(
-            _(REASON_REQUIRED), code="reason_required", params={"reference": reference}
-        )
-    return errors
-
-
-@transaction.atomic
-def internal_review_record(
-    *,
-    measure: Measure,
-    fiscal_year: FiscalYear,
-    grade: str,
-    issues: str,
-    departure_reason: str = "",
-    user=None,
-) -> InternalReview:
-    """Record the 推進本部's verdict on a measure for a year: create or update its one review,
-    store the reference grade computed now (as of that year, unpublished results included),
-    check the rules and the model, and record `user` in the history."""
-    reference = measure_evidence(measure, fiscal_year)[1].grade
-    issues, departure_reason = issues.strip(), departure_reason.strip()
-    errors = review_errors(
-        grade=grade, issues=issues, departure_reason=departure_reason, reference=reference
-    )
-    if errors:
-        raise ValidationError(errors)
-    review = InternalReview.objects.select_for_update().filter(
-        measure=measure, fiscal_year=fiscal_year
-    ).first() or InternalReview(measure=measure, fiscal_year=fiscal_year)
-    review.grade = grade
-    review.issues = issues
-    review.departure_reason = departure_reason
-    review.reference_grade = reference or ""
-    review._history_user = user
-    review.full_clean()
-    review.save()
-    return review
+from ..grading import ReferenceGrade, measure_evidence, reference_grades_for_year
+from ..models import InternalReview
 
 
 def _revision(strategy: Strategy, year: int) -> Revision:
