@@ -99,6 +99,9 @@ class Indicator(RevisionedNode):
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("指標の変更履歴"))
 
+    tree_rank = 40
+    label_related = ("measure",)
+
     class Meta:
         verbose_name = _("指標")
         verbose_name_plural = _("指標（数値目標・KPI）")
@@ -130,6 +133,10 @@ class Indicator(RevisionedNode):
                 name="indicator_kind_valid",
             ),
         ]
+
+    @classmethod
+    def tree_ordering(cls) -> list:
+        return ["goal__number", models.F("measure__code").asc(nulls_first=True), "position"]
 
     def __str__(self):
         return f"{self.code} {self.name}"

@@ -6,57 +6,13 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 
-from .models import (
-    Amendment,
-    BasicGoal,
-    GoalDirection,
-    Measure,
-    Policy,
-    ProjectListing,
-    Revision,
-)
-
-
-def _revisioned_models():
-    from kpi.models import Indicator
-
-    return [BasicGoal, GoalDirection, Policy, Measure, Indicator, ProjectListing]
-
-
-def _tree_order(model) -> list:
-    """The model's default ordering within one strategy: the same order, without the joins to
-    the strategy and municipality that the default ordering sorts by first."""
-    from django.db.models import F
-
-    from kpi.models import Indicator
-
-    return {
-        BasicGoal: ["number"],
-        GoalDirection: ["goal__number", "position"],
-        Policy: ["goal__number", "position"],
-        Measure: ["policy__goal__number", "policy__position", "number"],
-        Indicator: ["goal__number", F("measure__code").asc(nulls_first=True), "position"],
-        ProjectListing: [
-            "measure__policy__goal__number",
-            "measure__policy__position",
-            "measure__number",
-            "position",
-        ],
-    }[model]
+from .models import Amendment, ProjectListing, Revision
+from .models.revisioned import revisioned_models
 
 
 def _node_querysets():
     """Querysets that load amended nodes with what their labels show."""
-    from kpi.models import Indicator
-
-    return [
-        BasicGoal.objects.all(),
-        GoalDirection.objects.select_related("goal"),
-        Policy.objects.all(),
-        Measure.objects.all(),
-        Indicator.objects.select_related("measure"),
-        ProjectListing.objects.select_related("measure", "project"),
-    ]
+    return [model.objects.select_related(*model.label_related) for model in revisioned_models()]
 
 
 def as_of(objects, revision: Revision) -> list:
@@ -104,7 +60,7 @@ def strategy_changes(strategy) -> dict[int, RevisionChanges]:
     node and one for the amendments (plus one per kind of amended node), whatever the data size."""
     revisions = list(strategy.revisions.order_by("sequence"))
     changes = {r.pk: RevisionChanges(revision=r) for r in revisions}
-    for model in _revisioned_models():
+    for model in revisioned_models():
         related = ["introduced_in", "retired_in", "predecessor"]
         if model is ProjectListing:
             related += ["measure", "project", "predecessor__measure"]
@@ -115,7 +71,7 @@ def strategy_changes(strategy) -> dict[int, RevisionChanges]:
             model.objects.filter(introduced_in__strategy=strategy)
             .exclude(introduced_in__sequence=1, predecessor__isnull=True)
             .select_related(*related)
-            .order_by(*_tree_order(model))
+            .in_tree_order()
         )
         successors_of = {node.predecessor_id for node in introduced if node.predecessor_id}
         for node in introduced:
@@ -127,7 +83,7 @@ def strategy_changes(strategy) -> dict[int, RevisionChanges]:
         retired = (
             model.objects.filter(retired_in__strategy=strategy)
             .select_related(*related)
-            .order_by(*_tree_order(model))
+            .in_tree_order()
         )
         for node in retired:
             if node.pk not in successors_of:

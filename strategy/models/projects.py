@@ -67,12 +67,24 @@ class ProjectListing(RevisionedNode):
 
     objects = ProjectListingQuerySet.as_manager()
 
+    tree_rank = 50
+    label_related = ("measure", "project")
+
     class Meta:
         verbose_name = _("事業の掲載")
         verbose_name_plural = _("事業の掲載")
         ordering = ["measure", "position"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "position"], name="listing_unique_position"),
+        ]
+
+    @classmethod
+    def tree_ordering(cls) -> list:
+        return [
+            "measure__policy__goal__number",
+            "measure__policy__position",
+            "measure__number",
+            "position",
         ]
 
     def __str__(self):

@@ -13,6 +13,7 @@ Two mechanisms, each for one kind of change:
   amendments undone (``strategy.revisions.as_of``).
 """
 
+from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -34,6 +35,24 @@ class RevisionedQuerySet(models.QuerySet):
     def in_force_in_year(self, strategy, year: int):
         """Nodes in force in fiscal year `year` (the adopted revision of that year)."""
         return self.in_force_at(strategy.revision_for_year(year))
+
+    def in_tree_order(self):
+        """The order of the strategy document within one strategy (``tree_ordering``): the
+        default ordering without the joins to the strategy and municipality it sorts by first."""
+        return self.order_by(*self.model.tree_ordering())
+
+
+def revisioned_models() -> list[type["RevisionedNode"]]:
+    """Every concrete kind of revisioned node of the installed apps (goals, directions, policies,
+    measures, indicators, project listings …), in the order of the document's tree. The apps
+    above this one declare their nodes by subclassing ``RevisionedNode``; nothing here names
+    them."""
+    found = [
+        model
+        for model in apps.get_models()
+        if issubclass(model, RevisionedNode) and not model._meta.proxy
+    ]
+    return sorted(found, key=lambda model: model.tree_rank)
 
 
 class RevisionedNode(models.Model):
@@ -63,8 +82,19 @@ class RevisionedNode(models.Model):
 
     objects = RevisionedQuerySet.as_manager()
 
+    # Where a kind of node stands in the document's tree (goal 0 … listing 50): the order in which
+    # the revision history lists the kinds.
+    tree_rank: int = 100
+    # What the node's label reads besides its own row (for select_related when it is listed).
+    label_related: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
+
+    @classmethod
+    def tree_ordering(cls) -> list:
+        """The document's order of this kind of node within one strategy."""
+        raise NotImplementedError(f"{cls.__name__} must say its tree_ordering()")
 
     def clean(self):
         super().clean()

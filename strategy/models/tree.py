@@ -27,6 +27,9 @@ class BasicGoal(RevisionedNode):
 
     objects = RevisionedQuerySet.as_manager()
 
+    tree_rank = 0
+    label_related = ()
+
     class Meta:
         verbose_name = _("基本目標")
         verbose_name_plural = _("基本目標")
@@ -34,6 +37,10 @@ class BasicGoal(RevisionedNode):
         constraints = [
             models.UniqueConstraint(fields=["strategy", "number"], name="goal_unique_number"),
         ]
+
+    @classmethod
+    def tree_ordering(cls) -> list:
+        return ["number"]
 
     def __str__(self):
         return f"基本目標{self.number}"
@@ -54,6 +61,9 @@ class GoalDirection(RevisionedNode):
 
     objects = RevisionedQuerySet.as_manager()
 
+    tree_rank = 10
+    label_related = ("goal",)
+
     class Meta:
         verbose_name = _("基本的な方向")
         verbose_name_plural = _("基本的な方向")
@@ -61,6 +71,10 @@ class GoalDirection(RevisionedNode):
         constraints = [
             models.UniqueConstraint(fields=["goal", "position"], name="direction_unique_position"),
         ]
+
+    @classmethod
+    def tree_ordering(cls) -> list:
+        return ["goal__number", "position"]
 
     def __str__(self):
         return f"{self.goal} 方向{self.position}"
@@ -82,6 +96,9 @@ class Policy(RevisionedNode):
 
     objects = RevisionedQuerySet.as_manager()
 
+    tree_rank = 20
+    label_related = ()
+
     class Meta:
         verbose_name = _("具体的な施策")
         verbose_name_plural = _("具体的な施策")
@@ -89,6 +106,10 @@ class Policy(RevisionedNode):
         constraints = [
             models.UniqueConstraint(fields=["strategy", "code"], name="policy_unique_code"),
         ]
+
+    @classmethod
+    def tree_ordering(cls) -> list:
+        return ["goal__number", "position"]
 
     def __str__(self):
         return f"({self.letter}) {self.name}"
@@ -117,6 +138,9 @@ class Measure(RevisionedNode):
 
     objects = RevisionedQuerySet.as_manager()
 
+    tree_rank = 30
+    label_related = ()
+
     class Meta:
         verbose_name = _("施策の基本的方向")
         verbose_name_plural = _("施策の基本的方向")
@@ -124,6 +148,10 @@ class Measure(RevisionedNode):
         constraints = [
             models.UniqueConstraint(fields=["strategy", "code"], name="measure_unique_code"),
         ]
+
+    @classmethod
+    def tree_ordering(cls) -> list:
+        return ["policy__goal__number", "policy__position", "number"]
 
     def __str__(self):
         return f"{self.code} {self.name}"

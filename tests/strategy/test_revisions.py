@@ -111,3 +111,19 @@ def test_projects_marked_new_in_a_year_come_from_that_years_revision(
     listings = ProjectListing.objects.filter(measure__strategy=nemuro, category__startswith=marker)
     assert listings.exists()
     assert {listing.introduced_in.sequence for listing in listings} == {sequence}
+
+
+def test_every_kind_of_revisioned_node_is_found_in_the_order_of_the_document():
+    from strategy.models.revisioned import revisioned_models
+
+    names = [model.__name__ for model in revisioned_models()]
+    assert names == [
+        "BasicGoal",
+        "GoalDirection",
+        "Policy",
+        "Measure",
+        "Indicator",
+        "ProjectListing",
+    ]
+    for model in revisioned_models():
+        assert model.tree_ordering(), model
