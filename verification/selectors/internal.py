@@ -7,18 +7,12 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from strategy.models import BasicGoal, FiscalYear, Measure, Revision, Strategy
+from strategy.models import BasicGoal, FiscalYear, Measure, Strategy
 from strategy.revisions import as_of
 
 from ..grading import ReferenceGrade, measure_evidence, reference_grades_for_year
 from ..models import InternalReview
-
-
-def _revision(strategy: Strategy, year: int) -> Revision:
-    try:
-        return strategy.revision_for_year(year)
-    except Revision.DoesNotExist as error:
-        raise Http404(_("この年度に効力のある版がありません。")) from error
+from .revisions import revision_for_year_or_404
 
 
 @dataclass
@@ -47,10 +41,8 @@ def review_year_page(strategy: Strategy, fiscal_year: FiscalYear) -> dict:
     """Every measure in force in the year with its reference grade and current verdict, and each
     goal's reference grade. Queries: reference_grades_for_year (8), the measures' wording at the
     year's revision (1), the year's verdicts (1)."""
-    try:
-        grades = reference_grades_for_year(strategy, fiscal_year.year)
-    except Revision.DoesNotExist as error:
-        raise Http404(_("この年度に効力のある版がありません。")) from error
+    revision_for_year_or_404(strategy, fiscal_year.year)  # remembered on `strategy`
+    grades = reference_grades_for_year(strategy, fiscal_year.year)
     reviews = {r.measure_id: r for r in InternalReview.objects.filter(fiscal_year=fiscal_year)}
     measures = as_of(grades.measures, grades.revision)
     return {
@@ -65,7 +57,7 @@ def review_entry_page(strategy: Strategy, fiscal_year: FiscalYear, code: str) ->
     to that year (unpublished included), its reference grade, its verdict and the verdict's
     history. Queries: revision (1), measure (1), wording (1), measure_evidence without the
     revision (5), the verdict (1), its history (1)."""
-    revision = _revision(strategy, fiscal_year.year)
+    revision = revision_for_year_or_404(strategy, fiscal_year.year)
     found = (
         Measure.objects.filter(strategy=strategy, code=code)
         .in_force_at(revision)

@@ -26,21 +26,12 @@ from strategy.models import (
     ProjectOutputLine,
     Revision,
     Strategy,
+    revision_in_force,
 )
 from strategy.revisions import as_of
 
 from ..models import InternalReview, PanelDraft, PanelOpinion, PanelReview
-
-
-def revision_in_year(revisions: list[Revision], year: int) -> Revision | None:
-    """The adopted revision in force in `year`, from an already loaded list (no query); the same
-    rule as ``Strategy.revision_for_year``."""
-    adopted = [
-        r
-        for r in revisions
-        if not r.is_draft and r.first_fiscal_year is not None and r.first_fiscal_year <= year
-    ]
-    return max(adopted, key=lambda r: r.sequence, default=None)
+from .revisions import revision_for_year_or_404
 
 
 @dataclass
@@ -85,7 +76,7 @@ def panel_index_page(strategy: Strategy, user) -> dict:
     }
     rows = []
     for fiscal_year in years:
-        revision = revision_in_year(revisions, fiscal_year.year)
+        revision = revision_in_force(revisions, fiscal_year.year)
         row = IndexRow(fiscal_year=fiscal_year, revision=revision)
         for number in numbers:
             goal = None
@@ -126,10 +117,7 @@ def panel_target(strategy: Strategy, year: int, number: int) -> PanelTarget:
     if fiscal_year is None:
         raise Http404(_("年度が見つかりません。"))
     fiscal_year.strategy = strategy
-    try:
-        revision = strategy.revision_for_year(year)
-    except Revision.DoesNotExist:
-        raise Http404(_("この年度に効力のある総合戦略の版がありません。")) from None
+    revision = revision_for_year_or_404(strategy, year)
     goal = BasicGoal.objects.filter(strategy=strategy, number=number).in_force_at(revision).first()
     if goal is None:
         raise Http404(_("基本目標が見つかりません。"))
