@@ -2,12 +2,7 @@
 
 from django.urls import path
 
-from strategy.staff_links import register
-
 from .views import entry, imports
-
-register("year_entry_index", "実績の入力（年度別）", "kpi.change_achievement")
-register("import_upload", "Excelで実績を一括入力", "kpi.change_achievement")
 
 urlpatterns = [
     path("s/<slug:slug>/entry/", entry.year_entry_index, name="year_entry_index"),

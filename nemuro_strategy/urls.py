@@ -25,7 +25,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("staff/", include(("nemuro_strategy.staff_urls", "staff"))),
+    path("staff/", include(("nemuro_strategy.staff.urls", "staff"))),
     # one "strategy" namespace: the pages that combine the apps and the strategy app's own
     path("", include((page_urls.urlpatterns + strategy_urls.urlpatterns, "strategy"))),
     path("", include("kpi.urls")),

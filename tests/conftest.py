@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from nemuro_strategy.data.seeding import seed_load
 from strategy.models import Strategy
-from strategy.seeding import seed_load
 
 SOURCES = Path(__file__).resolve().parent.parent / "fixtures" / "sources"
 NEMURO = "nemuro-sousei-2015"

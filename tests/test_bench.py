@@ -11,14 +11,14 @@ from django.core.management import call_command
 
 from nemuro_strategy import bench
 from nemuro_strategy.bench.measure import export_all, export_child_env
-from strategy.models import Strategy
-from strategy.models.core import validate_local_government_code
-from strategy.synthetic import (
+from nemuro_strategy.data.synthetic import (
     municipality_code,
     strategies_digest,
     strategies_generate,
     strategy_sizes,
 )
+from strategy.models import Strategy
+from strategy.models.core import validate_local_government_code
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ staff page cannot escape this test."""
 import pytest
 from django.urls import URLPattern, URLResolver, reverse
 
-from nemuro_strategy import staff_urls
+from nemuro_strategy.staff import urls as staff_urls
 
 SLUG = "nemuro-sousei-2015"
 

@@ -2,14 +2,7 @@
 
 from django.urls import path
 
-from strategy.staff_links import register
-
 from .views import changes, internal, panel, publication
-
-register("publication", "年度の公表・取り下げ", "strategy.publish_fiscalyear")
-register("recent_changes", "最近の変更（監査記録）", "strategy.view_unpublished")
-register("internal_review_index", "内部検証結果の入力", "verification.change_internalreview")
-register("panel_index", "有識者会議の検証ページ", "verification.draft_panelreview")
 
 urlpatterns = [
     path("s/<slug:slug>/publication/", publication.publication_list, name="publication"),

@@ -48,8 +48,8 @@ def measure_import(rows: int = 1000) -> dict:
     from kpi.entry import year_entry_page
     from kpi.imports import import_advance, import_apply, import_create
     from kpi.models import Achievement, ImportJob, Indicator
+    from nemuro_strategy.data.synthetic import strategies_generate, strategy_widen
     from strategy.models import FiscalYear, Strategy
-    from strategy.synthetic import strategies_generate, strategy_widen
 
     out: dict = {}
     try:

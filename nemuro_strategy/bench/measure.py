@@ -235,9 +235,9 @@ def _sizes() -> dict:
 def run_phase(
     *, national: int, iterations: int, in_process: bool, import_rows: int = 1000, log=print
 ) -> dict:
+    from nemuro_strategy.data.seeding import seed_load
+    from nemuro_strategy.data.synthetic import strategies_generate
     from strategy.models import Strategy
-    from strategy.seeding import seed_load
-    from strategy.synthetic import strategies_generate
 
     if not Strategy.objects.filter(slug=SLUG).exists():
         seed_load()

@@ -68,8 +68,8 @@ def pytest_collection_modifyitems(session, config, items):
 def _reseed() -> None:
     from django.contrib.contenttypes.models import ContentType
 
+    from nemuro_strategy.data.seeding import seed_load
     from strategy.roles import sync_roles
-    from strategy.seeding import seed_load
 
     ContentType.objects.clear_cache()  # a flush recreates content types with new ids
     sync_roles()

@@ -7,7 +7,7 @@ import yaml
 
 from kpi.changes import format_change, year_change
 from kpi.models import Achievement, Indicator
-from strategy.seeding import FIXTURES_DIR
+from nemuro_strategy.data.seeding import FIXTURES_DIR
 
 
 def printed_changes():

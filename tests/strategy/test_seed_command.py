@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from strategy.seeding import FIXTURES_DIR, SeedError, seed_load
+from nemuro_strategy.data.seeding import FIXTURES_DIR, SeedError, seed_load
 
 APPS = ("strategy", "kpi", "verification")
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from strategy.seeding import SeedError, seed_load
+from nemuro_strategy.data.seeding import SeedError, seed_load
 
 
 class Command(BaseCommand):

@@ -19,16 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kpi.models import Achievement, Indicator, TargetKind
-from verification.models import (
-    GradeDefinition,
-    GradingPolicy,
-    InternalReview,
-    PanelOpinion,
-    PanelReview,
-    VerificationReport,
-)
-
-from .models import (
+from strategy.models import (
     Amendment,
     BasicGoal,
     FiscalYear,
@@ -43,6 +34,14 @@ from .models import (
     ProjectOutputLine,
     Revision,
     Strategy,
+)
+from verification.models import (
+    GradeDefinition,
+    GradingPolicy,
+    InternalReview,
+    PanelOpinion,
+    PanelReview,
+    VerificationReport,
 )
 
 SOURCE_SLUG = "nemuro-sousei-2015"

@@ -3,8 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from nemuro_strategy.staff.links import links_for
 from strategy.models import Strategy
-from strategy.staff_links import links_for
 
 
 @login_required

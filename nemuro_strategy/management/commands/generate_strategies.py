@@ -2,9 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from nemuro_strategy.data.seeding import seed_load
+from nemuro_strategy.data.synthetic import SOURCE_SLUG, strategies_generate
 from strategy.models import Strategy
-from strategy.seeding import seed_load
-from strategy.synthetic import SOURCE_SLUG, strategies_generate
 
 
 class Command(BaseCommand):

@@ -15,17 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from kpi.models import Achievement, Indicator
-from verification.models import (
-    GradeDefinition,
-    GradingPolicy,
-    InternalReview,
-    PanelOpinion,
-    PanelReview,
-    VerificationReport,
-)
-from verification.services import fiscal_year_publish
-
-from .models import (
+from strategy.models import (
     Amendment,
     BasicGoal,
     FiscalYear,
@@ -41,9 +31,18 @@ from .models import (
     Revision,
     Strategy,
 )
-from .services import fiscal_years_sync
+from strategy.services import fiscal_years_sync
+from verification.models import (
+    GradeDefinition,
+    GradingPolicy,
+    InternalReview,
+    PanelOpinion,
+    PanelReview,
+    VerificationReport,
+)
+from verification.services import fiscal_year_publish
 
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES_DIR = Path(__file__).resolve().parent.parent.parent / "fixtures"
 
 
 class SeedError(Exception):
