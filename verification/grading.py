@@ -19,7 +19,7 @@ stores it next to the verdict at save time and asks for a reason when the two di
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import F
@@ -165,13 +165,15 @@ def policy_for(strategy: Strategy) -> Thresholds:
     return Thresholds.of(policy or GradingPolicy(strategy=strategy))
 
 
-def rows_up_to(rows: list[IndicatorRow], year: int, strategy: Strategy) -> list[IndicatorRow]:
-    """The rows cut at `year`: only the cells of that year and earlier, and the progress
-    recomputed from them (no queries)."""
+def rows_cut_at_year(
+    rows: list[IndicatorRow], year: int, *, strategy: Strategy
+) -> list[IndicatorRow]:
+    """Copies of `rows` cut at `year`: only the cells of that year and earlier, and the progress
+    recomputed from them — the rows as they stood then (no queries). `rows` are left as they
+    were."""
     cut = []
     for row in rows:
-        cells = [cell for cell in row.cells if cell.fiscal_year.year <= year]
-        new = IndicatorRow(indicator=row.indicator, cells=cells)
+        new = replace(row, cells=[cell for cell in row.cells if cell.fiscal_year.year <= year])
         new.progress = progress_of(row.indicator, new.achievements, strategy)
         cut.append(new)
     return cut
@@ -252,7 +254,7 @@ def reference_grades_for_year(strategy: Strategy, year) -> YearGrades:
     thresholds = policy_for(strategy)
     rows = indicator_rows(strategy, indicators, published_only=False)
     rows_by_measure, rows_by_goal = defaultdict(list), defaultdict(list)
-    for row in rows_up_to(rows, year, strategy):
+    for row in rows_cut_at_year(rows, year, strategy=strategy):
         rows_by_goal[row.indicator.goal_id].append(row)
         if row.indicator.measure_id:
             rows_by_measure[row.indicator.measure_id].append(row)
@@ -283,7 +285,9 @@ def measure_evidence(
     strategy = measure.strategy
     revision = revision or strategy.revision_for_year(year)
     kpis = Indicator.objects.filter(measure=measure).in_force_at(revision).order_by("position")
-    rows = rows_up_to(indicator_rows(strategy, kpis, published_only=False), year, strategy)
+    rows = rows_cut_at_year(
+        indicator_rows(strategy, kpis, published_only=False), year, strategy=strategy
+    )
     return rows, grade_of(rows, year=year, thresholds=policy_for(strategy))
 
 
@@ -303,5 +307,7 @@ def goal_reference_grade(goal: BasicGoal, year) -> ReferenceGrade:
         .in_force_at(revision)
         .order_by(F("measure__code").asc(nulls_first=True), "position")
     )
-    rows = rows_up_to(indicator_rows(strategy, indicators, published_only=False), year, strategy)
+    rows = rows_cut_at_year(
+        indicator_rows(strategy, indicators, published_only=False), year, strategy=strategy
+    )
     return grade_of(rows, year=year, thresholds=policy_for(strategy))

@@ -7,12 +7,14 @@ from decimal import Decimal
 import pytest
 
 from kpi.models import Achievement, Indicator
+from kpi.selectors import indicator_rows
 from strategy.models import BasicGoal, FiscalYear, Measure
 from tests.factory import grow_strategy
 from verification.grading import (
     goal_reference_grade,
     measure_reference_grade,
     reference_grades_for_year,
+    rows_cut_at_year,
 )
 from verification.models import GradingPolicy, InternalReview
 
@@ -75,6 +77,22 @@ def test_only_rows_up_to_the_year_count(nemuro):
     h28 = by_code(measure_reference_grade(measure(nemuro, "1ア①"), 2016))["1ア①-1"]
     assert (h27.ratio_text, h28.raw_ratio_text, h28.ratio_text) == ("0.90", "1.25", "1.00")
     assert ("累計", "36人（H27まで）") in h27.progress.inputs
+
+
+def test_cutting_rows_at_a_year_gives_copies_and_leaves_the_rows_as_they_were(nemuro):
+    indicators = Indicator.objects.filter(strategy=nemuro, code__in=["1ア①-1", "G1-1"])
+    rows = indicator_rows(nemuro, indicators, published_only=False)
+    before = [([c.fiscal_year.year for c in row.cells], row.progress) for row in rows]
+
+    cut = rows_cut_at_year(rows, 2015, strategy=nemuro)
+
+    assert [([c.fiscal_year.year for c in row.cells], row.progress) for row in rows] == before
+    assert all(new is not old for new, old in zip(cut, rows, strict=True))
+    assert {c.fiscal_year.year for row in cut for c in row.cells} == {2015}
+    assert [row.indicator for row in cut] == [row.indicator for row in rows]
+    # 1ア①-1 as of H27: 36 of the five-year 200 (18 %), not the later 累計
+    progress = next(row.progress for row in cut if row.indicator.code == "1ア①-1")
+    assert ("累計", "36人（H27まで）") in progress.inputs
 
 
 def test_aggregating_years_are_left_out_not_counted_as_zero(nemuro):

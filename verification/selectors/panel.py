@@ -15,7 +15,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kpi.models import Indicator
-from kpi.progress import progress_of
 from kpi.selectors import IndicatorRow, indicator_rows
 from strategy.models import (
     BasicGoal,
@@ -30,6 +29,7 @@ from strategy.models import (
 )
 from strategy.revisions import as_of
 
+from ..grading import rows_cut_at_year
 from ..models import InternalReview, PanelDraft, PanelOpinion, PanelReview
 from .revisions import revision_for_year_or_404
 
@@ -139,15 +139,6 @@ class PolicyEvidence:
     measures: list[MeasureEvidence] = field(default_factory=list)
 
 
-def rows_up_to(rows: list[IndicatorRow], year: int, strategy: Strategy) -> list[IndicatorRow]:
-    """Keep the columns up to `year` and measure progress from those years only, as the panel
-    saw it then (no queries)."""
-    for row in rows:
-        row.cells = [cell for cell in row.cells if cell.fiscal_year.year <= year]
-        row.progress = progress_of(row.indicator, row.achievements, strategy)
-    return rows
-
-
 def panel_review_page(strategy: Strategy, target: PanelTarget, user) -> dict:
     """Everything the panel weighs for one goal and year, unpublished results included, the tree
     as it stood in the revision in force that year; the drafts of every member; the final verdict.
@@ -173,8 +164,10 @@ def panel_review_page(strategy: Strategy, target: PanelTarget, user) -> dict:
     measures = worded[1 + len(policies) : 1 + len(policies) + len(measures)]
     indicators = worded[1 + len(policies) + len(measures) :]
 
-    rows = rows_up_to(
-        indicator_rows(strategy, indicators, published_only=False), fiscal_year.year, strategy
+    rows = rows_cut_at_year(
+        indicator_rows(strategy, indicators, published_only=False),
+        fiscal_year.year,
+        strategy=strategy,
     )
     evidence = {m.pk: MeasureEvidence(measure=m) for m in measures}
     goal_rows = []
