@@ -46,9 +46,12 @@ bench: $(STAMP)
 test: lint check
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
+# ruff, and the layers (import-linter, contracts in pyproject.toml): strategy <- kpi <- verification
+# <- nemuro_strategy; a module never imports a layer above its own.
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) .pytest_cache .cache db.sqlite3
