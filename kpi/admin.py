@@ -15,6 +15,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from strategy import fiscal
 from strategy.models import BasicGoal, FiscalYear
 
+from .amounts import exact_amount
 from .changes import format_change, year_change
 from .models import Achievement, ImportJob, Indicator
 from .progress import NO_DATA, progress_of
@@ -32,7 +33,7 @@ class JapaneseHistoryHelper(HistoricalRecordContextHelper):
         if model_field.choices:
             return dict(model_field.flatchoices).get(value, value)
         if isinstance(value, Decimal):
-            return f"{value.normalize():f}"
+            return exact_amount(value, decimals=0)
         return value
 
 

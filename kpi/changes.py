@@ -3,6 +3,8 @@
 
 from decimal import Decimal
 
+from .amounts import format_amount
+
 # Units printed after the difference in the report's arrows (counts); rates and ratios print none.
 _COUNT_UNITS = {"人", "件", "世帯", "名", "カ所", "施設", "団体", "社", "事業者", "日間", "回"}
 
@@ -21,6 +23,6 @@ def format_change(change: Decimal | None, *, unit: str, decimals: int) -> str:
     if change == 0:
         return "(→)"
     arrow = "↑" if change > 0 else "↓"
-    amount = f"{abs(change):,.{decimals}f}"
+    amount = format_amount(abs(change), decimals=decimals)
     suffix = unit if unit in _COUNT_UNITS else ""
     return f"({amount}{suffix}{arrow})"

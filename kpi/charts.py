@@ -33,6 +33,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from strategy.models import PopulationFigure
 
+from .amounts import format_amount
+
 # Bump when the drawing changes, so cached PNGs and ETags of the old drawing are not served.
 CHARTS_VERSION = 1
 
@@ -107,8 +109,8 @@ class IndicatorChartData:
     cumulative: bool = False
 
     def format(self, value: Decimal, *, with_unit: bool = True) -> str:
-        text = f"{value:,.{self.decimals}f}"
-        return f"{text}{self.unit}" if with_unit else text
+        """A value for the chart's labels and text alternative (``kpi.amounts.format_amount``)."""
+        return format_amount(value, decimals=self.decimals, unit=self.unit if with_unit else "")
 
 
 def indicator_chart_data(row) -> IndicatorChartData:
@@ -263,7 +265,9 @@ def indicator_figure(data: IndicatorChartData) -> Figure:
         from_zero=data.cumulative,
         least_span=4 * 10.0**-data.decimals,
     )
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.{_tick_decimals(ax)}f}"))
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _pos: format_amount(v, decimals=_tick_decimals(ax)))
+    )
     ylabel = series_label if not data.unit else f"{series_label}（{data.unit}）"
     ax.set_ylabel(ylabel, fontsize=10, color=INK)
     ax.set_title(textwrap.fill(data.title, 30), fontsize=12.5, color=INK, loc="left")
@@ -455,7 +459,7 @@ def population_figure(data: PopulationChartData) -> Figure:
             # Below-left of each point: the lines fall to the right, so that corner is clear.
             for year, value in projection.points:
                 ax.annotate(
-                    f"{value:,.0f}",
+                    format_amount(value, decimals=0),
                     (year, float(value)),
                     xytext=(-5, -5),
                     textcoords="offset points",
@@ -479,7 +483,7 @@ def population_figure(data: PopulationChartData) -> Figure:
         year, value = data.actual.points[-1]
         ax.annotate(
             _("%(year)s年 実績 %(value)s%(unit)s")
-            % {"year": year, "value": f"{value:,.0f}", "unit": data.unit},
+            % {"year": year, "value": format_amount(value, decimals=0), "unit": data.unit},
             (year, float(value)),
             xytext=(6, 6),
             textcoords="offset points",
@@ -507,7 +511,7 @@ def population_figure(data: PopulationChartData) -> Figure:
             # Above-right of each target (the line falls away to the right); the last one,
             # at the right edge, centred above.
             ax.annotate(
-                f"{value:,.0f}",
+                format_amount(value, decimals=0),
                 (year, float(value)),
                 xytext=(0, 9) if last else (5, 6),
                 textcoords="offset points",
@@ -525,7 +529,7 @@ def population_figure(data: PopulationChartData) -> Figure:
         ax.set_xlim(years[0] - 3, years[-1] + 4)
     values = [float(v) for p in (data.actual, *data.projections) for _y, v in p.points]
     ax.set_ylim(0, max(values, default=1) * 1.22)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_amount(v, decimals=0)))
     ax.set_ylabel(_("総人口（%(unit)s）") % {"unit": data.unit}, fontsize=10, color=INK)
     ax.set_xlabel(_("年"), fontsize=10, color=INK)
     ax.set_title(data.title, fontsize=12.5, color=INK, loc="left")
@@ -543,7 +547,8 @@ def population_alt_text(data: PopulationChartData) -> str:
 
     def points(series: PopulationSeries) -> str:
         return "、".join(
-            _("%(year)s年%(value)s") % {"year": year, "value": f"{value:,.0f}{data.unit}"}
+            _("%(year)s年%(value)s")
+            % {"year": year, "value": format_amount(value, decimals=0, unit=data.unit)}
             for year, value in series.points
         )
 

@@ -9,7 +9,7 @@ changed since the form was loaded.
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from strategy import fiscal
 from strategy.models import FiscalYear, Revision, Strategy
 
+from .amounts import decimal_places, exact_amount, parse_amount
 from .models import AMOUNT, Achievement, Indicator
 from .selectors import achievement_text, lineages
 
@@ -34,50 +35,6 @@ SAVED_FIELDS = ["value", "cumulative", "state", "note", "data_year", "updated_at
 # ---------------------------------------------------------------------------------------------
 # Numbers as people type them
 # ---------------------------------------------------------------------------------------------
-
-_NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<int>\d{1,3}(?:,\d{3})+|\d*)(?:\.(?P<frac>\d+))?$")
-# Minus signs as typed in Japanese documents (△ and ▲ mark a negative amount, as in
-# kpi.resources): they are read so that the message says "negative", not "not a number".
-_MINUS = str.maketrans({"\u2212": "-", "\u2010": "-", "\u2013": "-", "△": "-", "▲": "-"})
-
-
-def parse_amount(text: str | None, *, unit: str = "") -> Decimal | None:
-    """「１，２３４」「1,234」「12.5%」 → Decimal; blank → None. Full-width characters are
-    normalised, thousands separators and the indicator's own unit after the number are accepted;
-    anything else (「約12」, 「12,34」) is refused."""
-    normal = unicodedata.normalize("NFKC", text or "").translate(_MINUS)
-    normal = "".join(normal.split())
-    if not normal:
-        return None
-    unit = "".join(unicodedata.normalize("NFKC", unit).split())
-    if unit and normal.endswith(unit):
-        normal = normal[: -len(unit)]
-    match = _NUMBER.match(normal)
-    if match is None or not (match["int"] or match["frac"]):
-        raise ValidationError(_("数値で入力してください。"), code="not_a_number")
-    digits = match["int"].replace(",", "") or "0"
-    if match["frac"]:
-        digits += "." + match["frac"]
-    try:
-        return Decimal(match["sign"] + digits)
-    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
-        raise ValidationError(_("数値で入力してください。"), code="not_a_number") from exc
-
-
-def decimal_places(value: Decimal) -> int:
-    """Digits after the point, trailing zeros ignored (12.50 → 1)."""
-    exponent = value.normalize().as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def format_amount(value: Decimal | None, decimals: int, *, grouping: bool = True) -> str:
-    """A stored value for an input or a message: the indicator's decimals, more if the value has
-    them (so re-saving never rounds), with thousands separators. 1.5300 → 「1.53」."""
-    if value is None:
-        return ""
-    places = max(decimals, decimal_places(value))
-    return f"{value:{',' if grouping else ''}.{places}f}"
-
 
 _DATA_YEAR = re.compile(r"(?:^|\s|[(（])([HRS])\s*(\d{1,2}|元)\s*(?:年度?)?\s*数値")
 
@@ -181,15 +138,16 @@ class EntryRow:
 
 
 def row_values(row: EntryRow, achievement: Achievement | None = ...) -> dict:
-    """The editable inputs as the form shows them for a stored result (or an empty row)."""
+    """The editable inputs as the form shows them for a stored result (or an empty row). The
+    amounts are exact (``kpi.amounts.exact_amount``): saving the form again never rounds."""
     if achievement is ...:
         achievement = row.current
     if achievement is None:
         return {"value": "", "cumulative": "", "state": State.RECORDED, "note": ""}
     decimals = row.indicator.decimals
     return {
-        "value": format_amount(achievement.value, decimals),
-        "cumulative": format_amount(achievement.cumulative, decimals),
+        "value": exact_amount(achievement.value, decimals=decimals, grouping=True),
+        "cumulative": exact_amount(achievement.cumulative, decimals=decimals, grouping=True),
         "state": achievement.state,
         "note": achievement.note,
     }
@@ -584,15 +542,16 @@ class RowErrors(Exception):
 
 
 def describe(indicator: Indicator, value, cumulative, state, note) -> str:
-    """A row's content in a sentence: 「1.55」, 「64人（累計100人）」, 「集計中」, 「未入力」."""
+    """A row's content in a sentence: 「1.55」, 「64人（累計100人）」, 「集計中」, 「未入力」. Amounts
+    are for people (``Indicator.format_value``): rounded to the indicator's decimals."""
     if state != State.RECORDED:
         text = str(State(state).label)
     elif value is None:
         text = "未入力"
     else:
-        text = format_amount(value, indicator.decimals) + indicator.unit
+        text = indicator.format_value(value)
     if cumulative is not None:
-        text += f"（累計{format_amount(cumulative, indicator.decimals)}{indicator.unit}）"
+        text += f"（累計{indicator.format_value(cumulative)}）"
     if note:
         text += f"〔注記: {note}〕"
     return text

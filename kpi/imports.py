@@ -11,7 +11,6 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import PurePath
 
 import tablib
@@ -428,28 +427,22 @@ def _messages(resource, error: ValidationError) -> list[str]:
 
 
 def describe(achievement: Achievement | None) -> str:
-    """A result in a few words for the preview: 「64人／累計100人／注記「住民基本台帳」」."""
+    """A result in a few words for the preview: 「64人／累計100人／注記「住民基本台帳」」. Amounts
+    are for people (``Indicator.format_value``): rounded to the indicator's decimals."""
     if achievement is None:
         return ""
     indicator = achievement.indicator
     if achievement.state != Achievement.State.RECORDED:
         parts = [str(achievement.get_state_display())]
     else:
-        parts = [achievement.text or _amount(indicator, achievement.value)]
+        parts = [achievement.text or indicator.format_value(achievement.value)]
     if achievement.cumulative is not None:
-        parts.append(_("累計%(amount)s") % {"amount": _amount(indicator, achievement.cumulative)})
+        parts.append(
+            _("累計%(amount)s") % {"amount": indicator.format_value(achievement.cumulative)}
+        )
     if achievement.note:
         parts.append(_("注記「%(note)s」") % {"note": achievement.note})
     return "／".join(part for part in parts if part)
-
-
-def _amount(indicator, value: Decimal | None) -> str:
-    """The value with the indicator's unit, never hiding a decimal the sheet gave."""
-    if value is None:
-        return ""
-    exponent = value.normalize().as_tuple().exponent
-    places = max(indicator.decimals, -exponent if isinstance(exponent, int) else 0)
-    return f"{value:,.{places}f}{indicator.unit}"
 
 
 def preview_summary(preview: list[dict]) -> dict[str, int]:

@@ -17,7 +17,9 @@ from strategy.models import (
     Strategy,
 )
 
-AMOUNT = {"max_digits": 18, "decimal_places": 4}
+from .amounts import STORED_PLACES, format_amount
+
+AMOUNT = {"max_digits": 18, "decimal_places": STORED_PLACES}
 
 
 class Direction(models.TextChoices):
@@ -150,12 +152,9 @@ class Indicator(RevisionedNode):
         return "数値目標" if self.is_goal_level else "KPI"
 
     def format_value(self, value: Decimal | None, *, with_unit: bool = True) -> str:
-        """A value as the report prints it: thousands separators, the indicator's decimals,
-        then the unit (「45,896人」, 「11.3%」, 「1.53」)."""
-        if value is None:
-            return ""
-        text = f"{value:,.{self.decimals}f}"
-        return f"{text}{self.unit}" if with_unit else text
+        """A value as the report prints it, for people (``kpi.amounts.format_amount``): thousands
+        separators, rounded to the indicator's decimals, then the unit (「45,896人」, 「1.53」)."""
+        return format_amount(value, decimals=self.decimals, unit=self.unit if with_unit else "")
 
     def clean(self):
         super().clean()

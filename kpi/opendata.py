@@ -8,13 +8,16 @@ the database in a fixed number of queries with `.iterator()`, so memory stays fl
 size of the data; `csv_chunks` and `json_chunks` turn the rows into text for a streaming response.
 
 Only published years (`FiscalYear.published_at` set) ever appear, not even as empty rows.
+
+Amounts are machine-readable: exactly as stored (``kpi.amounts.exact_amount``), without thousands
+separators, never rounded to the indicator's decimals the way pages round them (1.534 stays
+1.534 where the indicator page shows 1.53); the field definitions say so.
 """
 
 import csv
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import F
@@ -24,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from strategy import fiscal
 from strategy.models import FiscalYear, Revision, Strategy
 
+from .amounts import exact_amount
 from .models import Achievement, Indicator
 
 CHUNK_SIZE = 2000
@@ -70,16 +74,6 @@ class Field:
         return str(TYPE_LABELS[self.type])
 
 
-def number_text(value: Decimal | None, decimals: int) -> str:
-    """A number as plain text: no thousands separator, at least the indicator's decimals and
-    never fewer than the stored value has (so nothing is rounded away): 1.53, 46.0, 45896."""
-    if value is None:
-        return ""
-    exponent = value.normalize().as_tuple().exponent
-    places = max(decimals, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
-    return format(value, f".{places}f")
-
-
 def vocabulary() -> tuple[dict[str, str], dict[str, str]]:
     """The labels of result states and revision kinds, always in Japanese: they are data, so they
     must not change with the visitor's language (and are looked up once, not once per row)."""
@@ -121,7 +115,7 @@ def _result_number(attribute: str) -> Callable[[DatasetCell], str]:
     def read(cell: DatasetCell) -> str:
         if cell.achievement is None:
             return ""
-        return number_text(getattr(cell.achievement, attribute), cell.indicator.decimals)
+        return exact_amount(getattr(cell.achievement, attribute), decimals=cell.indicator.decimals)
 
     return read
 
@@ -222,7 +216,8 @@ FIELDS: tuple[Field, ...] = (
         "実績値",
         "number",
         _(
-            "その年度の実績。桁区切りのない数値で、指標ごとの小数点以下の桁数で表します。"
+            "その年度の実績。桁区切りのない数値で、登録された値を丸めずに表します"
+            "（小数点以下は指標ごとの桁数以上）。"
             "実績がない場合や数値でない場合は空欄。"
         ),
         "33.1",
@@ -271,7 +266,7 @@ FIELDS: tuple[Field, ...] = (
         "number",
         _("策定時の基準値。数値で示されていない場合は空欄。"),
         "1.37",
-        lambda c: number_text(c.indicator.baseline_value, c.indicator.decimals),
+        lambda c: exact_amount(c.indicator.baseline_value, decimals=c.indicator.decimals),
     ),
     Field(
         "基準値表記",
@@ -292,7 +287,7 @@ FIELDS: tuple[Field, ...] = (
         "number",
         _("目標の数値。"),
         "1.49",
-        lambda c: number_text(c.indicator.target_value, c.indicator.decimals),
+        lambda c: exact_amount(c.indicator.target_value, decimals=c.indicator.decimals),
     ),
     Field(
         "目標",

@@ -11,10 +11,8 @@ write). Writes go through simple-history's bulk helpers, so each new or changed 
 history record naming the user who confirmed the import."""
 
 import copy
-import math
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import CheckConstraint, F, Q
@@ -27,6 +25,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from strategy import fiscal
 from strategy.models import FiscalYear, Strategy
 
+from .amounts import parse_amount
 from .models import Achievement, Indicator
 
 #: The sheet's columns, in order. 指標名 and 単位 are there to help whoever fills the sheet in;
@@ -39,7 +38,6 @@ CELL_ERROR = "sheet_cell"
 
 STATE_BY_LABEL = {str(label): value for value, label in Achievement.State.choices}
 SAVED_FIELDS = ["state", "value", "cumulative", "note", "text", "updated_at"]
-FOUR_PLACES = Decimal("0.0001")
 
 
 def cell_text(value) -> str:
@@ -52,39 +50,23 @@ def cell_text(value) -> str:
 
 
 class AmountWidget(widgets.Widget):
-    """A number as staff type it: 1234, 1,234, １，２３４, 12.5, −3 or △3 (a minus, which the
-    constraints then reject). Anything else is an error naming the column and the text. A number
-    stored by Excel as a binary float is rounded to the four places the database keeps."""
-
-    NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|[+-]?\.\d+")
-    MINUS = str.maketrans({"−": "-", "‐": "-", "－": "-", "△": "-", "▲": "-"})
+    """A number as staff type it, read as the entry screen reads it (``kpi.amounts.parse_amount``):
+    1234, 1,234, １，２３４, 12.5, −3 or △3 (a minus, which the constraints then reject); a number
+    Excel stored as a binary float is rounded to the four places the database keeps. Anything
+    else (a unit after the number included) is an error naming the column and the text."""
 
     def __init__(self, label: str):
         super().__init__(coerce_to_string=False)
         self.label = label
 
     def clean(self, value, row=None, **kwargs):
-        if value is None or isinstance(value, Decimal):
-            return value
-        if isinstance(value, int) and not isinstance(value, bool):
-            return Decimal(value)
-        if isinstance(value, float) and math.isfinite(value):
-            amount = Decimal(repr(value))
-            if amount.as_tuple().exponent < -4:
-                amount = amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
-            return amount
-        text = cell_text(value)
-        if not text:
-            return None
-        number = unicodedata.normalize("NFKC", text).translate(self.MINUS).replace(" ", "")
-        if self.NUMBER.fullmatch(number):
-            try:
-                return Decimal(number.replace(",", ""))
-            except InvalidOperation:
-                pass
-        raise ValueError(
-            _("%(column)s「%(text)s」は数値ではありません。") % {"column": self.label, "text": text}
-        )
+        try:
+            return parse_amount(value)
+        except ValidationError:
+            raise ValueError(
+                _("%(column)s「%(text)s」は数値ではありません。")
+                % {"column": self.label, "text": cell_text(value)}
+            ) from None
 
     def render(self, value, obj=None, **kwargs):
         return value

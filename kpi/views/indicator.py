@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from kpi import selectors
+from kpi.amounts import format_amount
 from strategy.access import get_public_strategy
 from strategy.cells import csv_text
 
@@ -50,7 +51,9 @@ def indicator(request, slug, code):
 
 
 def indicator_csv(request, slug, code):
-    """The indicator's published yearly results, one row per published fiscal year (UTF-8 with BOM)."""
+    """The indicator's published yearly results, one row per published fiscal year (UTF-8 with
+    BOM). Amounts are for people (``kpi.amounts.format_amount``): rounded to the indicator's
+    decimals, without thousands separators so that a spreadsheet reads them as numbers."""
     strategy = get_public_strategy(slug)
     context = selectors.indicator_page(strategy, code)
     indicator, row = context["indicator"], context["row"]
@@ -59,6 +62,7 @@ def indicator_csv(request, slug, code):
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
+    decimals = indicator.decimals
     for cell in row.cells:
         if not cell.is_published:
             continue
@@ -70,12 +74,8 @@ def indicator_csv(request, slug, code):
                 indicator.unit,
                 cell.fiscal_year.year,
                 cell.fiscal_year.short_label,
-                ""
-                if a is None or a.value is None
-                else indicator.format_value(a.value, with_unit=False).replace(",", ""),
-                ""
-                if a is None or a.cumulative is None
-                else indicator.format_value(a.cumulative, with_unit=False).replace(",", ""),
+                "" if a is None else format_amount(a.value, decimals=decimals, grouping=False),
+                "" if a is None else format_amount(a.cumulative, decimals=decimals, grouping=False),
                 "未登録" if a is None else a.get_state_display(),
                 "" if a is None else csv_text(a.note),
                 "" if a is None or a.data_year is None else a.data_year,

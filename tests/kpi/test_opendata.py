@@ -149,15 +149,6 @@ def test_it_keeps_a_printed_text_and_writes_numbers_without_separators(rows):
     assert row_of(rows, "1ア④-2", 2015)["基準値"] == "45896"
 
 
-def test_numbers_keep_the_indicators_decimals_and_never_lose_stored_ones():
-    assert opendata.number_text(Decimal("46.0000"), 1) == "46.0"
-    assert opendata.number_text(Decimal("1.5300"), 2) == "1.53"
-    assert opendata.number_text(Decimal("45896.0000"), 0) == "45896"
-    assert opendata.number_text(Decimal("100"), 0) == "100"
-    assert opendata.number_text(Decimal("12.3450"), 1) == "12.345"
-    assert opendata.number_text(None, 2) == ""
-
-
 # --- only published years ---------------------------------------------------------------------
 
 

@@ -443,7 +443,7 @@ def test_typing_what_someone_else_already_saved_is_not_a_conflict(as_user, depar
     assert "変更はありませんでした。" in response.content.decode()
 
 
-# --- the service and the number reader, without HTTP -------------------------------------
+# --- the service and the note reader, without HTTP -------------------------------------
 
 
 def test_the_service_records_the_user_it_is_given_in_the_history(nemuro, department):
@@ -476,35 +476,6 @@ def test_the_service_writes_nothing_when_the_models_own_rules_refuse_a_row(nemur
     assert list(refusal.value.errors) == [retired.pk]
     assert "改訂（2017-11-22）の構成に含まれていません" in str(refusal.value.errors[retired.pk])
     assert not h29_results().exists()
-
-
-@pytest.mark.parametrize(
-    ("typed", "unit", "number"),
-    [
-        ("1.53", "", Decimal("1.53")),
-        ("１，２３４", "人", Decimal("1234")),
-        ("1,234", "人", Decimal("1234")),
-        (" 12 人 ", "人", Decimal("12")),
-        ("１０．９％", "%", Decimal("10.9")),
-        ("0.5", "億円", Decimal("0.5")),
-        ("", "人", None),
-        ("△5", "人", Decimal("-5")),  # read, then refused as negative by the field
-    ],
-)
-def test_numbers_are_read_the_way_people_type_them(typed, unit, number):
-    from kpi.entry import parse_amount
-
-    assert parse_amount(typed, unit=unit) == number
-
-
-@pytest.mark.parametrize("typed", ["約12", "12,34", "1.2.3", "12件", "five", "1e3", "NaN"])
-def test_anything_else_is_not_a_number(typed):
-    from django.core.exceptions import ValidationError
-
-    from kpi.entry import parse_amount
-
-    with pytest.raises(ValidationError, match="数値で入力してください。"):
-        parse_amount(typed, unit="人")
 
 
 @pytest.mark.parametrize(
