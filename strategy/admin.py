@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -18,6 +19,7 @@ from .models import (
     Revision,
     Strategy,
 )
+from .revisions import node_querysets
 
 LIFE_FIELDS = ("introduced_in", "retired_in", "predecessor")
 
@@ -92,6 +94,7 @@ class GoalDirectionInline(admin.TabularInline):
 class BasicGoalAdmin(RevisionedAdmin):
     list_display = ("label", "title", "package", "strategy", "introduced", "retired")
     list_filter = ("strategy",)
+    list_select_related = ("strategy", "introduced_in", "retired_in")
     search_fields = ("title", "package")
     inlines = [GoalDirectionInline]
 
@@ -209,9 +212,18 @@ class PopulationFigureAdmin(admin.ModelAdmin):
 @admin.register(Amendment)
 class AmendmentAdmin(admin.ModelAdmin):
     list_display = ("revision", "content_type", "node", "field_name", "old_value", "new_value")
-    list_filter = ("revision", "content_type")
+    # only the kinds of node that have amendments (not every content type of the site)
+    list_filter = ("revision", ("content_type", admin.RelatedOnlyFieldListFilter))
     search_fields = ("old_value", "new_value")
     list_select_related = ("revision", "content_type")
+
+    def get_queryset(self, request):
+        """The amended nodes in one query per kind, with what their labels read."""
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(GenericPrefetch("node", node_querysets()))
+        )
 
     @admin.display(description=_("変更した欄"))
     def field_name(self, obj):

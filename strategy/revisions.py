@@ -10,7 +10,7 @@ from .models import Amendment, ProjectListing, Revision
 from .models.revisioned import revisioned_models
 
 
-def _node_querysets():
+def node_querysets():
     """Querysets that load amended nodes with what their labels show."""
     return [model.objects.select_related(*model.label_related) for model in revisioned_models()]
 
@@ -91,7 +91,7 @@ def strategy_changes(strategy) -> dict[int, RevisionChanges]:
     for amendment in (
         Amendment.objects.filter(revision__strategy=strategy)
         .select_related("content_type", "revision")
-        .prefetch_related(GenericPrefetch("node", _node_querysets()))
+        .prefetch_related(GenericPrefetch("node", node_querysets()))
         .order_by("revision__sequence", "content_type_id", "object_id", "field")
     ):
         changes[amendment.revision_id].amendments.append(amendment)
