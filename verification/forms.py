@@ -1,7 +1,8 @@
 """Forms of the verification staff pages: the 推進本部's internal verdict, a panel member's draft
 and the secretariat's final panel verdict, and the withdrawal of a published year. They check the
 input's format and, so that a page says what is missing, the rules of verification.rules; the
-services check those again, and the models' constraints, before anything is saved."""
+services check those again, and the models' constraints, before anything is saved
+(``add_service_errors`` puts what a service refused back on the form)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,6 +13,16 @@ from .rules import review_errors
 
 TEXT_MAX = 4000
 OPINIONS_MAX = 8000
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on `form`: next to the field it names when the form has
+    that field, else above the form (with the form's own non-field errors)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 # --- Internal verdicts ---------------------------------------------------------------------------

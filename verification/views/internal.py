@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from strategy.access import get_staff_strategy, staff_required
 from strategy.models import FiscalYear
 
-from ..forms import InternalReviewForm
+from ..forms import InternalReviewForm, add_service_errors
 from ..selectors.internal import review_entry_page, review_year_page
 from ..services import internal_review_record
 
@@ -67,15 +67,6 @@ def internal_review_year(request, slug, year):
     return render(request, "staff/internal_review_year.html", context)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Put the service's errors on the form: on their field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @staff_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
 def internal_review_edit(request, slug, year, code):
@@ -94,7 +85,7 @@ def internal_review_edit(request, slug, year, code):
                     measure=measure, fiscal_year=fiscal_year, user=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,

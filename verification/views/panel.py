@@ -4,7 +4,7 @@ secretariat's final verdict. The reads live in verification.selectors.panel, the
 verification.services."""
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from strategy.access import get_staff_strategy, staff_required
 
-from ..forms import PanelDraftForm, PanelRecordForm
+from ..forms import PanelDraftForm, PanelRecordForm, add_service_errors
 from ..selectors.panel import panel_index_page, panel_review_page, panel_target
 from ..services import panel_draft_save, panel_review_record
 
@@ -29,15 +29,6 @@ def _page_url(strategy, year: int, number: int, anchor: str = "") -> str:
         "staff:panel_review", kwargs={"slug": strategy.slug, "year": year, "number": number}
     )
     return f"{url}#{anchor}" if anchor else url
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else NON_FIELD_ERRORS, errors)
-    else:
-        form.add_error(None, error)
 
 
 @staff_required(DRAFT_PERMISSION)
@@ -100,7 +91,7 @@ def panel_review(request, slug, year, number):
                 opinions=form.opinion_list(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("検証結果の案を保存しました。"))
             return redirect(_page_url(strategy, year, number, "own-draft"))
@@ -126,7 +117,7 @@ def panel_record(request, slug, year, number):
                 user=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if target.fiscal_year.is_published:
                 done = _("有識者会議の検証結果を記録しました。公開ページに表示されます。")
