@@ -15,6 +15,10 @@ SECURE_PROXY_SSL_HEADER         true behind a proxy that sets X-Forwarded-Proto;
 CSRF_TRUSTED_ORIGINS            comma-separated origins (https://example.jp) for CSRF checks.
 AXES_FAILURE_LIMIT              failed logins before a lockout (per username and IP); 5.
 AXES_COOLOFF_MINUTES            how long a lockout lasts; 15.
+
+Site frame:
+SITE_CONTACT                    the footer's contact line (department, phone, e-mail); empty
+                                (default): no contact line is shown.
 """
 
 import os
@@ -62,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, cached pages included (CONTENT_SECURITY_POLICY)
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # anonymous visitors' public pages, before sessions and auth (nemuro_strategy/cache/pages.py)
     "nemuro_strategy.cache.pages.PublicPageCacheMiddleware",
@@ -88,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "nemuro_strategy.context.site",  # contact line, last-updated date
             ],
         },
     },
@@ -101,6 +108,19 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
+
+# SQLite, the embedded default, under several staff saving at once: write-ahead logging (readers
+# never block the writer), a busy timeout instead of an immediate "database is locked", and
+# transactions that take the write lock when they begin (a deferred transaction that reads and
+# then writes cannot wait for the lock: SQLite fails it at once).
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL"
+    ),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -183,3 +203,23 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. Scripts and styles
+# come from our static files only; charts are images from this site; no frames, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The footer's contact line, as the city words it; empty shows none (never invented).
+SITE_CONTACT = os.environ.get("SITE_CONTACT", "").strip()
