@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kpi.models import Indicator
+from kpi.models import Achievement, Indicator
 from kpi.progress import Progress, progress_of
 from kpi.selectors import IndicatorRow, indicator_rows
 from strategy.models import BasicGoal, FiscalYear, Measure, Revision, Strategy
@@ -185,7 +185,9 @@ NO_RESULTS = gettext_noop("この年度までの実績がないため含めま�
 def _indicator_input(row: IndicatorRow) -> IndicatorInput:
     progress = row.progress
     item = IndicatorInput(indicator=row.indicator, progress=progress)
-    recorded = any(a.state == "recorded" and a.value is not None for a in row.achievements)
+    recorded = any(
+        a.state == Achievement.State.RECORDED and a.value is not None for a in row.achievements
+    )
     if not recorded:
         item.left_out = _(NO_RESULTS)
     elif row.indicator.target_value is None:

@@ -10,8 +10,6 @@ from simple_history.models import HistoricalRecords
 
 from strategy.models import BasicGoal, FiscalYear, Measure, Strategy
 
-GRADES = ["A", "B", "C", "D"]
-
 
 class Grade(models.TextChoices):
     A = "A", _("A 順調に進んでいる")
@@ -26,8 +24,9 @@ def grade_field(**kwargs):
 
 def grade_constraint(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
-        condition=Q(grade__in=GRADES),
+        condition=Q(grade__in=Grade.values),
         name=name,
+        violation_error_code="grade_invalid",
         violation_error_message=_("検証結果は A・B・C・D のいずれかです。"),
     )
 
@@ -66,7 +65,12 @@ class GradeDefinition(models.Model):
         verbose_name_plural = _("検証基準")
         ordering = ["strategy", "grade"]
         constraints = [
-            models.UniqueConstraint(fields=["strategy", "grade"], name="grade_definition_unique"),
+            models.UniqueConstraint(
+                fields=["strategy", "grade"],
+                name="grade_definition_unique",
+                violation_error_code="grade_definition_exists",
+                violation_error_message=_("この総合戦略のこの検証基準は既に登録されています。"),
+            ),
             grade_constraint("grade_definition_grade_valid"),
         ]
 
@@ -122,6 +126,7 @@ class InternalReview(models.Model):
             models.UniqueConstraint(
                 fields=["measure", "fiscal_year"],
                 name="internal_review_one_per_year",
+                violation_error_code="internal_review_exists",
                 violation_error_message=_(
                     "この施策のこの年度の内部検証結果は既に登録されています。"
                 ),
@@ -177,6 +182,7 @@ class PanelReview(models.Model):
             models.UniqueConstraint(
                 fields=["goal", "fiscal_year"],
                 name="panel_review_one_per_year",
+                violation_error_code="panel_review_exists",
                 violation_error_message=_(
                     "この基本目標のこの年度の検証結果は既に登録されています。"
                 ),
@@ -210,7 +216,10 @@ class PanelOpinion(models.Model):
         ordering = ["review", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["review", "position"], name="panel_opinion_unique_position"
+                fields=["review", "position"],
+                name="panel_opinion_unique_position",
+                violation_error_code="opinion_position_taken",
+                violation_error_message=_("この検証結果のこの順序の意見等は既に登録されています。"),
             ),
         ]
 
@@ -248,12 +257,15 @@ class VerificationReport(models.Model):
         return self.title
 
 
+class PublicationAction(models.TextChoices):
+    PUBLISH = "publish", _("公表")
+    WITHDRAW = "withdraw", _("取り下げ")
+
+
 class YearPublication(models.Model):
     """Every publication and withdrawal of a fiscal year, with who, when and why."""
 
-    class Action(models.TextChoices):
-        PUBLISH = "publish", _("公表")
-        WITHDRAW = "withdraw", _("取り下げ")
+    Action = PublicationAction
 
     fiscal_year = models.ForeignKey(
         FiscalYear, on_delete=models.PROTECT, related_name="publications", verbose_name=_("年度")
@@ -276,11 +288,15 @@ class YearPublication(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(action__in=["publish", "withdraw"]), name="publication_action_valid"
+                condition=Q(action__in=PublicationAction.values),
+                name="publication_action_valid",
+                violation_error_code="action_invalid",
+                violation_error_message=_("操作は公表または取り下げです。"),
             ),
             models.CheckConstraint(
-                condition=Q(action="publish") | ~Q(reason=""),
+                condition=Q(action=PublicationAction.PUBLISH) | ~Q(reason=""),
                 name="withdrawal_has_reason",
+                violation_error_code="reason_required",
                 violation_error_message=_("取り下げには理由が必要です。"),
             ),
         ]
@@ -315,6 +331,7 @@ class GradingPolicy(models.Model):
                 & Q(b_min__gte=models.F("c_min"))
                 & Q(c_min__gte=0),
                 name="grading_thresholds_ordered",
+                violation_error_code="thresholds_unordered",
                 violation_error_message=_("基準は A ≧ B ≧ C ≧ 0 の順にしてください。"),
             ),
         ]
@@ -357,10 +374,14 @@ class PanelDraft(models.Model):
             models.UniqueConstraint(
                 fields=["goal", "fiscal_year", "author"],
                 name="panel_draft_one_per_member",
+                violation_error_code="panel_draft_exists",
                 violation_error_message=_("この基本目標・年度の案は既にあります。"),
             ),
             models.CheckConstraint(
-                condition=Q(grade="") | Q(grade__in=GRADES), name="panel_draft_grade_valid"
+                condition=Q(grade="") | Q(grade__in=Grade.values),
+                name="panel_draft_grade_valid",
+                violation_error_code="grade_invalid",
+                violation_error_message=_("検証結果（案）は A・B・C・D または未定です。"),
             ),
         ]
 

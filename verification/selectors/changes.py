@@ -32,7 +32,13 @@ SEED_USER = _("種データ")
 CHANGES_PER_PAGE = 100
 EMPTY = "（空欄）"
 
-ACTION_LABELS = {"+": _("追加"), "~": _("変更"), "-": _("削除")}
+
+class HistoryType(models.TextChoices):
+    """django-simple-history's ``history_type`` of a record, as the audit page names it."""
+
+    CREATED = "+", _("追加")
+    CHANGED = "~", _("変更")
+    DELETED = "-", _("削除")
 
 
 def user_label(user) -> str:
@@ -164,7 +170,7 @@ class Change:
     what: str
     kind: str  # the model's verbose name (実績, 内部検証結果 …)
     fields: list[FieldChange] = field(default_factory=list)
-    history_type: str = "~"
+    history_type: str = HistoryType.CHANGED
 
 
 def display_value(record, model_field) -> str:
@@ -225,16 +231,16 @@ def _diff(record, previous) -> list[FieldChange]:
 
 def _change(record, previous, tracked: Tracked) -> Change:
     kind = record.history_type
-    if kind == "+" or (kind == "~" and previous is None):
+    if kind == HistoryType.CREATED or (kind == HistoryType.CHANGED and previous is None):
         fields = _values(record, tracked, new=True)
-    elif kind == "-":
+    elif kind == HistoryType.DELETED:
         fields = _values(record, tracked, new=False)
     else:
         fields = _diff(record, previous)
     return Change(
         when=record.history_date,
         who=user_label(record.history_user),
-        action=str(ACTION_LABELS.get(kind, kind)),
+        action=str(dict(HistoryType.choices).get(kind, kind)),
         what=tracked.subject(record),
         kind=str(tracked.model._meta.verbose_name),
         fields=fields,
