@@ -27,8 +27,9 @@ check: $(STAMP)
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
-# Browser, accessibility and HTML-validity tools (Chromium, a CJK font, axe-core, vnu-jar):
-# installed by the project itself; the browser tests run once, in the SQLite pass.
+# Browser, accessibility and HTML-validity tools (Chromium, a CJK font, axe-core, vnu-jar) and
+# redis-server: installed by the project itself; the browser tests run once, in the SQLite pass;
+# each pass starts its own throwaway redis-server (tests/conftest.py: redis_url).
 tools: $(STAMP)
 	$(PY) scripts/install_test_tools.py
 

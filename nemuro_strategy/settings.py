@@ -4,6 +4,8 @@ DATABASE_URL   PostgreSQL (postgres://…) or SQLite (sqlite:///path); default: 
 SECRET_KEY     required unless DJANGO_DEBUG is true.
 DJANGO_DEBUG   true for local development (``make run`` sets it); false by default.
 ALLOWED_HOSTS  comma-separated host names.
+CACHE_URL      redis://host:6379/0 for a cache shared by several hosts; default: files in CACHE_DIR
+               (.cache/django here). See README「本番運用」 for every variable.
 
 Security (``manage.py check --deploy`` is clean once the first two are set for production):
 SECURE_HSTS_SECONDS             HSTS max-age; 0 (default) sends no HSTS header.
@@ -28,7 +30,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list
+from .env import cache_from_url, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -162,11 +164,13 @@ STORAGES = {
     },
 }
 
+# CACHE_URL=redis://… for more than one host (every host must see the same data versions);
+# without it, a file cache in CACHE_DIR on this machine (nemuro_strategy/env.py: cache_from_url).
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache" / "django")),
-    }
+    "default": cache_from_url(
+        os.environ.get("CACHE_URL", ""),
+        os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache" / "django")),
+    )
 }
 
 LOGGING = {

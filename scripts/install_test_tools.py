@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Install what the browser, accessibility and HTML-validity tests need, and nothing else.
 
-- Debian packages ``chromium`` and ``fonts-ipaexfont-gothic`` (apt-get, root only);
+- Debian packages ``chromium`` and ``fonts-ipaexfont-gothic`` (apt-get, root only), and
+  ``redis-server`` for the shared-cache tests (each test session starts a throwaway one:
+  tests/conftest.py ``redis_url``);
 - the Python package ``playwright`` in the project's .venv (never ``playwright install``: the
   tests drive the system Chromium at /usr/bin/chromium);
 - npm packages ``axe-core`` and ``vnu-jar`` into ./node_modules from the committed
@@ -23,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-APT_PACKAGES = ["chromium", "fonts-ipaexfont-gothic"]
+APT_PACKAGES = ["chromium", "fonts-ipaexfont-gothic", "redis-server"]
 NPM_FILES = {
     "axe-core": ROOT / "node_modules" / "axe-core" / "axe.min.js",
     "vnu-jar": ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar",
@@ -120,7 +122,7 @@ def main() -> int:
         if not shutil.which("java"):
             missing.append("java (default-jre-headless)")
     if not missing:
-        say("all present: chromium, IPAex font, playwright, axe-core, vnu-jar, java.")
+        say("all present: chromium, IPAex font, redis-server, playwright, axe-core, vnu-jar, java.")
         return 0
     message = "missing: " + ", ".join(missing)
     if CI:
