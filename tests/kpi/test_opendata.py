@@ -323,7 +323,8 @@ def test_the_page_runs_a_fixed_number_of_queries(client, nemuro, django_assert_n
     # 1 the strategy with its municipality (get_public_strategy)
     # 2 the published fiscal years
     # 3 the number of indicators
-    with django_assert_num_queries(3):
+    # 4 the strategy's latest publication for the header's 最終更新日 (nemuro_strategy.context)
+    with django_assert_num_queries(4):
         response = client.get(url("opendata", nemuro))
     assert f"{(SEEDED_INDICATORS + extra) * PUBLISHED_YEARS}行" in response.content.decode()
 

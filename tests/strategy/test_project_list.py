@@ -325,8 +325,9 @@ def add_listings(strategy, n: int = 60) -> None:
 #   4. COUNT of the filtered listings (paginator)
 #   5. one page of listings with measure, policy, goal and project, worded as at the revision
 #      (the amendments are subqueries of this query, not queries of their own)
+#   6. the strategy's latest publication for the header's 最終更新日 (nemuro_strategy.context)
 # A download runs 1–3 and then all the filtered listings in one query (no COUNT): 4 queries.
-PAGE_QUERIES = 5
+PAGE_QUERIES = 6
 EXPORT_QUERIES = 4
 
 

@@ -35,9 +35,14 @@ def test_the_root_opens_the_default_strategy_and_lists_the_others(client, nemuro
     assert '<a href="/strategies/">このシステムで公開している総合戦略の一覧（3件）</a>' in html
 
 
-def test_a_single_strategy_has_no_directory_link(client, nemuro):
+def test_a_single_strategy_lists_no_other_plans_but_the_navigation_keeps_the_directory(
+    client, nemuro
+):
     html = client.get("/").content.decode()
-    assert "ほかの総合戦略" not in html and "/strategies/" not in html
+    assert "ほかの総合戦略" not in html
+    assert "このシステムで公開している総合戦略の一覧" not in html
+    # the site-wide navigation links the directory on every page
+    assert '<li><a href="/strategies/">総合戦略の一覧</a></li>' in html
 
 
 def test_the_directory_lists_searches_filters_and_pages_the_strategies(client, nemuro):
@@ -193,27 +198,29 @@ def test_each_page_runs_the_same_number_of_queries_whatever_the_data_size(
     assert len(small) == EXPECTED_QUERIES[name]
 
 
+# every page with a strategy in its header adds one query for 最終更新日 (the strategy's latest
+# publication: nemuro_strategy.context.last_published), named "last published" below
 EXPECTED_QUERIES = {
     # strategy, current revision, goals, indicators, fiscal years, indicator chains, published
     # results, published panel verdicts, population figures, the municipality's strategies, the
     # number of strategies (for the directory link)
-    "strategy:top": 11,
+    "strategy:top": 12,  # + last published
     # strategy, current revision, goal, directions + their amendments, 数値目標, fiscal years,
     # chains, results, policies, measures + their amendments, internal verdicts, panel verdicts
     # + opinions
-    "strategy:goal": 15,
+    "strategy:goal": 16,  # + last published
     # strategy, current revision, measure + its amendments, KPIs, fiscal years, chains, results,
     # internal verdicts, revisions + the measure's wording per revision, listings + their
     # amendments, outputs + their lines
-    "strategy:measure": 15,
+    "strategy:measure": 16,  # + last published
     # strategy, revisions, introduced + retired nodes for each of 6 kinds, amendments + the
     # amended nodes of 3 kinds, current revision
-    "strategy:revisions": 19,
+    "strategy:revisions": 20,  # + last published
     # strategy, the revision, goals, policies, measures, indicators, listings (each + its
     # amendments), revisions for the navigation
-    "strategy:revision_tree": 13,
+    "strategy:revision_tree": 14,  # + last published
     # strategy, indicator, chains, the chain's nodes, target amendments, fiscal years, results
-    "kpi:indicator": 7,
+    "kpi:indicator": 8,  # + last published
     "kpi:indicator_csv": 7,
 }
 
@@ -233,4 +240,6 @@ def test_the_directory_runs_the_same_number_of_queries_whatever_the_number_of_st
         make_strategy(code=f"01{number + 100:03d}0", name=f"試験{number:02d}町", slug=f"t-{number}")
     with CaptureQueriesContext(connection) as large:
         assert client.get(url, {"q": "町"}).status_code == 200
-    assert len(large) == len(small) == 4  # default strategy, prefectures, count, page
+    assert (
+        len(large) == len(small) == 5
+    )  # default strategy, prefectures, count, page, last published
