@@ -1,3 +1,7 @@
+"""The verification models in the admin. Every changelist reads its rows with the related rows its
+columns show in the same query (``list_select_related``); tests/verification/test_admin.py pins
+each changelist's queries at two data sizes."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,6 +21,7 @@ from .models import (
 class GradeDefinitionAdmin(admin.ModelAdmin):
     list_display = ("grade", "label", "description", "strategy")
     list_filter = ("strategy",)
+    list_select_related = ("strategy",)
 
 
 @admin.register(InternalReview)
@@ -77,6 +82,7 @@ class YearPublicationAdmin(admin.ModelAdmin):
 @admin.register(GradingPolicy)
 class GradingPolicyAdmin(admin.ModelAdmin):
     list_display = ("strategy", "a_min", "b_min", "c_min")
+    list_select_related = ("strategy",)
 
 
 @admin.register(PanelDraft)
