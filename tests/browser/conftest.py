@@ -109,14 +109,26 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, request):
-    """Open pages in fresh contexts (one per user); a failing test saves a screenshot of each."""
+    """Open pages in fresh contexts (one per user); a failing test saves a screenshot of each.
+    The site's Content-Security-Policy is enforced (never bypassed): a test fails when the browser
+    reports that the policy refused anything (an inline script or style, a foreign source)."""
     contexts = []
+    refused = []
 
     def make():
         context = browser.new_context(accept_downloads=True, locale="ja-JP")
         context.set_default_timeout(8_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
 
     yield make
     failed = getattr(request.node, "rep_call", None)
@@ -131,6 +143,7 @@ def new_page(browser, request):
                     pass
     for context in contexts:
         context.close()
+    assert not refused, "Content-Security-Policy violations:\n" + "\n".join(refused)
 
 
 @pytest.hookimpl(hookwrapper=True)
