@@ -22,7 +22,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -249,9 +248,7 @@ def reference_grades_for_year(strategy: Strategy, year) -> YearGrades:
     )
     goals = list(BasicGoal.objects.filter(strategy=strategy).in_force_at(revision))
     indicators = list(
-        Indicator.objects.filter(strategy=strategy)
-        .in_force_at(revision)
-        .order_by("goal__number", F("measure__code").asc(nulls_first=True), "position")
+        Indicator.objects.filter(strategy=strategy).in_force_at(revision).in_tree_order()
     )
     thresholds = policy_for(strategy)
     rows = indicator_rows(strategy, indicators, published_only=False)
@@ -304,11 +301,7 @@ def goal_reference_grade(goal: BasicGoal, year) -> ReferenceGrade:
     year = _year_number(year)
     strategy = goal.strategy
     revision = strategy.revision_for_year(year)
-    indicators = (
-        Indicator.objects.filter(goal=goal)
-        .in_force_at(revision)
-        .order_by(F("measure__code").asc(nulls_first=True), "position")
-    )
+    indicators = Indicator.objects.filter(goal=goal).in_force_at(revision).in_tree_order()
     rows = rows_cut_at_year(
         indicator_rows(strategy, indicators, published_only=False), year, strategy=strategy
     )
