@@ -14,7 +14,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import CheckConstraint, Count, Q
+from django.db.models import Count, Q
 from django.forms.boundfield import BoundField
 from django.http import Http404
 from django.utils import timezone
@@ -25,11 +25,14 @@ from strategy import fiscal
 from strategy.models import FiscalYear, Revision, Strategy
 
 from .amounts import decimal_places, exact_amount, parse_amount
+from .constraints import check_violations, clean_in_memory, error_dict, unique_violations
 from .models import AMOUNT, Achievement, Indicator
 from .selectors import achievement_text, lineages
 
 State = Achievement.State
 EDITABLE = ("value", "cumulative", "state", "note")
+#: The inputs a constraint's message is shown beside (else it is the row's message).
+AMOUNT_INPUTS = ("value", "cumulative")
 SAVED_FIELDS = ["value", "cumulative", "state", "note", "data_year", "updated_at"]
 
 # ---------------------------------------------------------------------------------------------
@@ -253,18 +256,18 @@ def year_entry_page(strategy: Strategy, year: int) -> YearEntryPage:
 
 
 class AmountField(forms.Field):
-    """A number typed the way people type it (see ``parse_amount``), never negative, with no
-    more decimals than ``max_places``."""
+    """A number typed the way people type it (``kpi.amounts.parse_amount``), with no more
+    decimals than ``max_places``. Whether it may be negative is the model's constraints' say
+    (checked by the row form)."""
 
     widget = forms.TextInput(
         attrs={"inputmode": "decimal", "autocomplete": "off", "size": 10, "class": "amount"}
     )
 
-    def __init__(self, *, negative_message, **kwargs):
+    def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("show_hidden_initial", True)
         super().__init__(**kwargs)
-        self.negative_message = negative_message
         self.unit = ""
         self.max_places = AMOUNT["decimal_places"]
 
@@ -273,11 +276,7 @@ class AmountField(forms.Field):
 
     def validate(self, value):
         super().validate(value)
-        if value is None:
-            return
-        if value < 0:
-            raise ValidationError(self.negative_message, code="negative")
-        if decimal_places(value) > self.max_places:
+        if value is not None and decimal_places(value) > self.max_places:
             raise ValidationError(
                 _("小数点以下は%(places)d桁までで入力してください。"),
                 code="too_many_decimals",
@@ -309,8 +308,8 @@ class YearEntryRowForm(forms.Form):
 
     indicator = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.CharField(widget=forms.HiddenInput, required=False)
-    value = AmountField(label=_("実績値"), negative_message=_("実績値に負の値は入力できません。"))
-    cumulative = AmountField(label=_("累計"), negative_message=_("累計に負の値は入力できません。"))
+    value = AmountField(label=_("実績値"))
+    cumulative = AmountField(label=_("累計"))
     state = forms.ChoiceField(
         label=_("状態"), choices=State.choices, initial=State.RECORDED, show_hidden_initial=True
     )
@@ -360,17 +359,11 @@ class YearEntryRowForm(forms.Form):
             )
         value, cumulative = data.get("value"), data.get("cumulative")
         state, note = data.get("state"), data.get("note", "")
+        current = self.row.current
         numbers_ok = "value" not in self.errors and "cumulative" not in self.errors
-        if state and state != State.RECORDED:
-            message = _("集計中・未集計の年度には数値を入力できません。")
-            if value is not None:
-                self.add_error("value", ValidationError(message, code="pending_has_value"))
-            if cumulative is not None:
-                self.add_error("cumulative", ValidationError(message, code="pending_has_value"))
-        elif state == State.RECORDED and numbers_ok:
-            empty = value is None and cumulative is None and not note
-            current = self.row.current
-            if empty and current is not None:
+        empty = value is None and cumulative is None and not note
+        if state == State.RECORDED and numbers_ok and empty:
+            if current is not None:
                 raise ValidationError(
                     _(
                         "登録済みの実績は空欄にできません。集計中・未集計に変えるか、"
@@ -378,15 +371,21 @@ class YearEntryRowForm(forms.Form):
                     ),
                     code="cannot_clear",
                 )
-            keeps_text = current is not None and bool(current.text)
-            if value is None and not empty and not keeps_text:
-                self.add_error(
-                    "value",
-                    ValidationError(
-                        _("実績ありの年度には実績値を入力してください。"), code="recorded_no_value"
-                    ),
-                )
-            if value is not None and cumulative is not None and cumulative < value:
+            return data  # an empty row: no result, nothing to check
+        # The model's own constraints, each message on the amount it concerns
+        typed = Achievement(
+            indicator=self.row.indicator,
+            state=state,
+            value=value,
+            cumulative=cumulative,
+            note=note,
+            text=current.text if current is not None else "",
+        )
+        violations = check_violations(typed, exclude=set(self.errors))
+        for name, errors in error_dict(violations, inputs=AMOUNT_INPUTS).items():
+            self.add_error(name, errors)
+        if state == State.RECORDED and value is not None and cumulative is not None:
+            if cumulative < value and "cumulative" not in self.errors:
                 self.add_error(
                     "cumulative",
                     ValidationError(
@@ -586,64 +585,13 @@ def _stale_message(row: RowInput, current: Achievement | None, version: str) -> 
     )
 
 
-def _condition_holds(condition: Q, achievement: Achievement) -> bool | None:
-    """A CheckConstraint's condition evaluated on the instance in Python (the lookups the model's
-    constraints use: exact, isnull, gte, in); None when it uses anything else."""
-    outcomes = []
-    for child in condition.children:
-        if isinstance(child, Q):
-            outcome = _condition_holds(child, achievement)
-        else:
-            lookup, expected = child
-            name, _sep, operator = lookup.partition("__")
-            actual = getattr(achievement, name)
-            if operator in ("", "exact"):
-                outcome = actual == expected
-            elif operator == "isnull":
-                outcome = (actual is None) == expected
-            elif operator == "gte":
-                outcome = actual is not None and actual >= expected
-            elif operator == "in":
-                outcome = actual in expected
-            else:
-                return None
-        if outcome is None:
-            return None
-        outcomes.append(outcome)
-    holds = all(outcomes) if condition.connector == Q.AND else any(outcomes)
-    return not holds if condition.negated else holds
-
-
-def _validate(achievement: Achievement) -> dict:
-    """What ``full_clean()`` checks, without a query per row: the fields and ``clean()`` as
-    usual (the indicator and the year are the page's own, already read), the check constraints
-    evaluated in Python (the database still enforces them), and uniqueness left to the locked
-    read of the year's results. Returns field name → errors (empty when valid)."""
-    errors: dict = {}
-    try:
-        achievement.full_clean(
-            exclude=["indicator", "fiscal_year"], validate_unique=False, validate_constraints=False
-        )
-    except ValidationError as exc:
-        errors = exc.update_error_dict({})
-    for constraint in Achievement._meta.constraints:
-        if not isinstance(constraint, CheckConstraint):
-            continue
-        if constraint.condition.referenced_base_fields & errors.keys():
-            continue  # as full_clean(): a field already in error is not checked again
-        holds = _condition_holds(constraint.condition, achievement)
-        if holds is None:  # a lookup the evaluator does not know: ask the database
-            try:
-                constraint.validate(Achievement, achievement)
-            except ValidationError as exc:
-                errors.setdefault(NON_FIELD_ERRORS, []).extend(exc.error_list)
-        elif not holds:
-            errors.setdefault(NON_FIELD_ERRORS, []).append(
-                ValidationError(
-                    constraint.get_violation_error_message(), code=constraint.violation_error_code
-                )
-            )
-    return errors
+def _row_error(found: dict) -> ValidationError:
+    """A row's errors with each on its input when the row has one, else on the row."""
+    by_field: dict = {}
+    for name, field_errors in found.items():
+        target = name if name in EDITABLE else NON_FIELD_ERRORS
+        by_field.setdefault(target, []).extend(field_errors)
+    return ValidationError(by_field)
 
 
 @transaction.atomic
@@ -655,6 +603,9 @@ def achievements_save_year(
     since the form was loaded (other version) and the input differs from what is stored now,
     when it would clear a stored result, or when the model's own validation fails. Rows equal to
     what is stored are left alone. Empty rows with no result create nothing.
+
+    Validation is the model's own, without a query per row (``kpi.constraints``): fields,
+    ``clean()`` and the check constraints in memory, uniqueness against the locked results.
 
     Queries: the year's results for these indicators, locked (1); the revision in force, unless
     the strategy instance already knows it (0-1); then in bulk the inserts, the updates and
@@ -705,15 +656,18 @@ def achievements_save_year(
         achievement.state, achievement.note = row.state, row.note
         achievement.updated_at = now  # auto_now, which bulk_update does not apply
         achievement._history_user = user
-        found = _validate(achievement)
+        # the indicator and the year are the page's own, already read
+        found = clean_in_memory(achievement, exclude=["indicator", "fiscal_year"])
         if found:
-            by_field = {}
-            for name, field_errors in found.items():
-                target = name if name in EDITABLE else NON_FIELD_ERRORS
-                by_field.setdefault(target, []).extend(field_errors)
-            errors[indicator.pk] = ValidationError(by_field)
+            errors[indicator.pk] = _row_error(found)
             continue
         (created if current is None else updated).append(achievement)
+    batch = created + updated
+    for achievement, violations in zip(
+        batch, unique_violations(batch, stored=existing.values()), strict=True
+    ):
+        if violations:
+            errors[achievement.indicator_id] = _row_error(error_dict(violations))
     if errors:
         raise RowErrors(errors, refreshed)
     if created:

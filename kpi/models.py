@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -115,24 +116,35 @@ class Indicator(RevisionedNode):
             "position",
         ]
         constraints = [
-            models.UniqueConstraint(fields=["strategy", "code"], name="indicator_unique_code"),
+            models.UniqueConstraint(
+                fields=["strategy", "code"],
+                name="indicator_unique_code",
+                violation_error_code="duplicate_code",
+                violation_error_message=_("この総合戦略には同じコードの指標が既にあります。"),
+            ),
             models.CheckConstraint(
                 condition=Q(baseline_value__isnull=True) | Q(baseline_value__gte=0),
                 name="indicator_baseline_not_negative",
+                violation_error_code="baseline_negative",
                 violation_error_message=_("基準値に負の値は入力できません。"),
             ),
             models.CheckConstraint(
                 condition=Q(target_value__isnull=True) | Q(target_value__gte=0),
                 name="indicator_target_not_negative",
+                violation_error_code="target_negative",
                 violation_error_message=_("目標値に負の値は入力できません。"),
             ),
             models.CheckConstraint(
-                condition=Q(direction__in=["higher", "lower", "keep"]),
+                condition=Q(direction__in=Direction.values),
                 name="indicator_direction_valid",
+                violation_error_code="invalid_direction",
+                violation_error_message=_("方向は選択肢から選んでください。"),
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["level", "cumulative", "annual", "keep"]),
+                condition=Q(kind__in=TargetKind.values),
                 name="indicator_kind_valid",
+                violation_error_code="invalid_kind",
+                violation_error_message=_("目標の種類は選択肢から選んでください。"),
             ),
         ]
 
@@ -183,13 +195,18 @@ class AchievementQuerySet(models.QuerySet):
         return self.filter(indicator__in=[node.pk for node in indicator.lineage()]).with_year()
 
 
+class AchievementState(models.TextChoices):
+    """Whether a year's result is there (``Achievement.State``)."""
+
+    RECORDED = "recorded", _("実績あり")
+    AGGREGATING = "aggregating", _("集計中")
+    NOT_YET = "not_yet", _("未集計")
+
+
 class Achievement(models.Model):
     """One indicator × one fiscal year, keeping everything the document shows."""
 
-    class State(models.TextChoices):
-        RECORDED = "recorded", _("実績あり")
-        AGGREGATING = "aggregating", _("集計中")
-        NOT_YET = "not_yet", _("未集計")
+    State = AchievementState
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="achievements", verbose_name=_("指標")
@@ -233,31 +250,40 @@ class Achievement(models.Model):
             models.UniqueConstraint(
                 fields=["indicator", "fiscal_year"],
                 name="achievement_one_per_year",
+                violation_error_code="duplicate_year",
                 violation_error_message=_("この指標のこの年度の実績は既に登録されています。"),
             ),
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | Q(value__gte=0),
                 name="achievement_value_not_negative",
+                violation_error_code="value_negative",
                 violation_error_message=_("実績値に負の値は入力できません。"),
             ),
             models.CheckConstraint(
                 condition=Q(cumulative__isnull=True) | Q(cumulative__gte=0),
                 name="achievement_cumulative_not_negative",
+                violation_error_code="cumulative_negative",
                 violation_error_message=_("累計に負の値は入力できません。"),
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["recorded", "aggregating", "not_yet"]),
+                condition=Q(state__in=AchievementState.values),
                 name="achievement_state_valid",
+                violation_error_code="invalid_state",
+                violation_error_message=_("状態は選択肢から選んでください。"),
             ),
             models.CheckConstraint(
-                condition=Q(state="recorded")
+                condition=Q(state=AchievementState.RECORDED)
                 | (Q(value__isnull=True) & Q(cumulative__isnull=True)),
                 name="achievement_pending_has_no_value",
+                violation_error_code="pending_has_value",
                 violation_error_message=_("集計中・未集計の年度には数値を入力できません。"),
             ),
             models.CheckConstraint(
-                condition=~Q(state="recorded") | Q(value__isnull=False) | ~Q(text=""),
+                condition=~Q(state=AchievementState.RECORDED)
+                | Q(value__isnull=False)
+                | ~Q(text=""),
                 name="achievement_recorded_has_value",
+                violation_error_code="recorded_no_value",
                 violation_error_message=_("実績ありの年度には実績値を入力してください。"),
             ),
         ]
@@ -298,7 +324,13 @@ class Achievement(models.Model):
         return self.state != self.State.RECORDED
 
 
-from django.conf import settings  # noqa: E402 - kept with the model appended below
+class ImportJobStatus(models.TextChoices):
+    """How far an uploaded sheet has got (``ImportJob.Status``)."""
+
+    PENDING = "pending", _("確認中")
+    PREVIEWED = "previewed", _("確認済み（未反映）")
+    FAILED = "failed", _("エラーあり")
+    APPLIED = "applied", _("反映済み")
 
 
 class ImportJob(models.Model):
@@ -307,11 +339,7 @@ class ImportJob(models.Model):
     Checking advances in chunks (kpi.imports.import_advance); nothing reaches Achievement until
     the whole sheet is free of errors and a user confirms it (kpi.imports.import_apply)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("確認中")
-        PREVIEWED = "previewed", _("確認済み（未反映）")
-        FAILED = "failed", _("エラーあり")
-        APPLIED = "applied", _("反映済み")
+    Status = ImportJobStatus
 
     strategy = models.ForeignKey(
         Strategy, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("総合戦略")
@@ -358,17 +386,21 @@ class ImportJob(models.Model):
         verbose_name_plural = _("Excel取り込み")
         ordering = ["-created_at"]
         constraints = [
+            # Kept by the import services, never typed by anyone: codes, no messages.
             models.CheckConstraint(
                 condition=Q(processed_rows__lte=models.F("total_rows")),
                 name="import_job_processed_within_total",
+                violation_error_code="processed_over_total",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "previewed", "failed", "applied"]),
+                condition=Q(status__in=ImportJobStatus.values),
                 name="import_job_status_valid",
+                violation_error_code="invalid_status",
             ),
             models.CheckConstraint(
-                condition=~Q(status="applied") | Q(applied_at__isnull=False),
+                condition=~Q(status=ImportJobStatus.APPLIED) | Q(applied_at__isnull=False),
                 name="import_job_applied_has_date",
+                violation_error_code="applied_without_date",
             ),
         ]
 

@@ -3,19 +3,19 @@ indicator, columns in Japanese. The same resource exports the sheet and reads it
 
 Reading a chunk of rows costs a fixed number of queries whatever its size: `before_import`
 fetches the chunk's indicators and the year's existing results in two queries, the instance
-loader answers from those, and each row is validated with `Achievement.full_clean()` minus the
-parts that would query once per row (foreign keys that were just fetched, uniqueness that the
-loader and the duplicate check already guarantee, and the check constraints, which are
-evaluated in Python from the model's own definitions; the database still enforces them on
-write). Writes go through simple-history's bulk helpers, so each new or changed result gets a
+loader answers from those, and each row is validated by ``kpi.constraints.clean_in_memory``
+(the year-entry screen's validation too): `Achievement.full_clean()` minus the parts that would
+query once per row (foreign keys that were just fetched, uniqueness that the loader and the
+duplicate check already guarantee), with the check constraints evaluated in Python from the
+model's own definitions (the database still enforces them on write). Writes go through simple-history's bulk helpers, so each new or changed result gets a
 history record naming the user who confirmed the import."""
 
 import copy
 import re
 import unicodedata
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import CheckConstraint, F, Q
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -26,6 +26,7 @@ from strategy import fiscal
 from strategy.models import FiscalYear, Strategy
 
 from .amounts import parse_amount
+from .constraints import clean_in_memory
 from .models import Achievement, Indicator
 
 #: The sheet's columns, in order. 指標名 and 単位 are there to help whoever fills the sheet in;
@@ -366,14 +367,12 @@ class AchievementSheetResource(resources.ModelResource):
         errors = dict(import_validation_errors or {})
         if "indicator" in errors or "fiscal_year" in errors:
             raise ValidationError(errors)
-        exclude = {"indicator", "fiscal_year", *errors}
-        try:
-            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        violated = check_constraint_errors(instance, exclude=exclude | set(errors))
-        if violated:
-            errors.setdefault(NON_FIELD_ERRORS, []).extend(violated)
+        # the indicator and the year were fetched for the chunk; a cell in error is not checked
+        # again; uniqueness holds by construction (one stored result per indicator is loaded,
+        # and the same indicator twice in the sheet is an error of its own)
+        found = clean_in_memory(instance, exclude={"indicator", "fiscal_year", *errors})
+        for name, messages in found.items():
+            errors.setdefault(name, []).extend(messages)
         if errors:
             raise ValidationError(errors)
 
@@ -458,75 +457,3 @@ def _strategy_knowing(strategy: Strategy, year: int, revision) -> Strategy:
     ask = strategy.revision_for_year
     known.revision_for_year = lambda asked: revision if asked == year else ask(asked)
     return known
-
-
-# --- the check constraints, evaluated without a query ------------------------------------------
-
-
-def check_constraint_errors(instance, *, exclude=()) -> list[ValidationError]:
-    """The model's CheckConstraints that `instance` violates, evaluated in Python as SQL would
-    (a comparison with NULL is unknown, and unknown passes). Django's own validation runs one
-    query per constraint per row; this is what lets a 1,000-row sheet be checked in a fixed number
-    of queries. A constraint using anything but simple lookups falls back to Django's check."""
-    errors = []
-    for constraint in instance._meta.constraints:
-        if not isinstance(constraint, CheckConstraint):
-            continue
-        if _fields_of(constraint.condition) & set(exclude):
-            continue
-        try:
-            passed = _evaluate(constraint.condition, instance) is not False
-        except _Unsupported:
-            try:
-                constraint.validate(type(instance), instance, exclude=exclude)
-                passed = True
-            except ValidationError:
-                passed = False
-        if not passed:
-            errors.append(
-                ValidationError(constraint.get_violation_error_message(), code=constraint.name)
-            )
-    return errors
-
-
-class _Unsupported(Exception):
-    pass
-
-
-_LOOKUPS = {
-    "exact": lambda actual, expected: actual == expected,
-    "gte": lambda actual, expected: actual >= expected,
-    "lte": lambda actual, expected: actual <= expected,
-    "gt": lambda actual, expected: actual > expected,
-    "lt": lambda actual, expected: actual < expected,
-    "in": lambda actual, expected: actual in expected,
-}
-
-
-def _fields_of(node) -> set[str]:
-    if isinstance(node, Q):
-        return set().union(*(_fields_of(child) for child in node.children))
-    return {node[0].split("__")[0]}
-
-
-def _evaluate(node, instance) -> bool | None:
-    if isinstance(node, Q):
-        results = [_evaluate(child, instance) for child in node.children]
-        if node.connector == Q.AND:
-            value = False if False in results else None if None in results else True
-        else:
-            value = True if True in results else None if None in results else False
-        return (None if value is None else not value) if node.negated else value
-    key, expected = node
-    name, _, lookup = key.partition("__")
-    if hasattr(expected, "resolve_expression") or "__" in lookup:
-        raise _Unsupported(key)
-    actual = getattr(instance, instance._meta.get_field(name).attname)
-    if lookup == "isnull":
-        return (actual is None) == expected
-    compare = _LOOKUPS.get(lookup or "exact")
-    if compare is None:
-        raise _Unsupported(key)
-    if actual is None:
-        return None
-    return compare(actual, expected)

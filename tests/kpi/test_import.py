@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from kpi import imports, resources
 from kpi.models import Achievement, ImportJob, Indicator
-from kpi.resources import check_constraint_errors
 from strategy.models import FiscalYear, Measure, Revision
 from tests.factory import extra_indicator
 
@@ -673,25 +672,3 @@ def test_the_upload_page_has_labelled_fields_and_the_year_sheets(staff, nemuro):
 def test_a_job_is_only_found_under_its_own_strategy(staff, a_job):
     url = reverse("staff:import_job", kwargs={"slug": "other-strategy", "pk": a_job.pk})
     assert staff.get(url).status_code == 404
-
-
-# --- the check constraints without queries -----------------------------------------------------
-
-
-def test_the_check_constraints_are_evaluated_like_the_database_does(nemuro):
-    fine = Achievement(state="recorded", value=Decimal("3"), cumulative=None)
-    assert check_constraint_errors(fine) == []
-    pending_with_value = Achievement(state="aggregating", value=Decimal("3"))
-    negative = Achievement(state="recorded", value=Decimal("-1"), cumulative=Decimal("-2"))
-    text_only = Achievement(state="recorded", value=None, text="ゼロ名維持")
-    with CaptureQueriesContext(connection) as queries:
-        assert [e.code for e in check_constraint_errors(pending_with_value)] == [
-            "achievement_pending_has_no_value"
-        ]
-        assert [e.code for e in check_constraint_errors(negative)] == [
-            "achievement_value_not_negative",
-            "achievement_cumulative_not_negative",
-        ]
-        assert check_constraint_errors(text_only) == []
-        assert check_constraint_errors(negative, exclude={"value", "cumulative"}) == []
-    assert len(queries) == 0
