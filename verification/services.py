@@ -1,11 +1,13 @@
 """Writes of the verification workflow: the 推進本部's internal verdicts, the panel members' drafts
 and the 有識者会議's final verdicts, and the publication of a fiscal year. Each is keyword-only,
 atomic, checks the rules (verification.rules) and the model (``full_clean``) before it saves, and
-records the user in the change history."""
+records the user in the change history. (Publishing or withdrawing a year changes only the year's
+``published_at``, saved alone; the YearPublication it records is checked in full.)"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from strategy.models import BasicGoal, FiscalYear, Measure
 
@@ -126,7 +128,7 @@ def fiscal_year_publish(*, fiscal_year: FiscalYear, user=None, reason: str = "")
     fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
     if fiscal_year.published_at is not None:
         raise ValidationError(
-            "%(year)sは既に公表されています。",
+            _("%(year)sは既に公表されています。"),
             code="already_published",
             params={"year": fiscal_year.long_label},
         )
@@ -146,12 +148,12 @@ def fiscal_year_withdraw(*, fiscal_year: FiscalYear, user=None, reason: str) -> 
     fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
     if fiscal_year.published_at is None:
         raise ValidationError(
-            "%(year)sは公表されていません。",
+            _("%(year)sは公表されていません。"),
             code="not_published",
             params={"year": fiscal_year.long_label},
         )
     if not reason.strip():
-        raise ValidationError("取り下げの理由を入力してください。", code="reason_required")
+        raise ValidationError(_("取り下げの理由を入力してください。"), code="reason_required")
     fiscal_year.published_at = None
     fiscal_year.save(update_fields=["published_at"])
     record = YearPublication(
