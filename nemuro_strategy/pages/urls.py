@@ -4,6 +4,7 @@ name ("strategy:goal") whichever layer assembles it."""
 
 from django.urls import path
 
+from nemuro_strategy.feeds import strategy_feed
 from strategy.http import public_page
 
 from . import views
@@ -19,4 +20,6 @@ urlpatterns = [
         public_page(views.revision_tree),
         name="revision_tree",
     ),
+    # Atom: the strategy's publications and panel verdicts (nemuro_strategy/feeds.py)
+    path("s/<slug:slug>/feed/", public_page(strategy_feed), name="feed"),
 ]

@@ -20,6 +20,7 @@ EXPECTED = {
     "strategy:projects": {"slug": SLUG},
     "strategy:revisions": {"slug": SLUG},
     "strategy:revision_tree": {"slug": SLUG, "sequence": 1},
+    "strategy:feed": {"slug": SLUG},
     "kpi:indicator": {"slug": SLUG, "code": "3ウ①-1"},
     "kpi:indicator_chart": {"slug": SLUG, "code": "3ウ①-1"},
     "kpi:indicator_csv": {"slug": SLUG, "code": "3ウ①-1"},
