@@ -390,13 +390,13 @@ def shiryo1(client, year: int = H28):
 
 
 def data_rows(sheet) -> list[tuple]:
-    from verification.report_xlsx import HEADER_ROW
+    from verification.report.xlsx import HEADER_ROW
 
     return [row for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True) if any(row)]
 
 
 def header(sheet) -> list:
-    from verification.report_xlsx import HEADER_ROW
+    from verification.report.xlsx import HEADER_ROW
 
     return [cell.value for cell in sheet[HEADER_ROW]]
 

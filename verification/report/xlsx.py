@@ -25,7 +25,8 @@ from strategy.cells import keep_text
 from strategy.models import ProjectListing
 from strategy.revisions import as_of
 
-from .report import PREVIEW_MARK, OutputEntry, Report
+from .access import PREVIEW_MARK
+from .document import OutputEntry, Report
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_ROW = 4
@@ -50,6 +51,30 @@ def shiryo1_xlsx_bytes(report: Report) -> bytes:
     return buffer.getvalue()
 
 
+def shiryo1_title(strategy) -> str:
+    """「根室市創生総合戦略（基本目標・KPI・事業）実績一覧」: the workbook's title, also printed in the
+    report's table of contents and on the list of reports."""
+    return _("「%(name)s（基本目標・KPI・事業）実績一覧」") % {"name": strategy.name}
+
+
+def output_label(report: Report) -> str:
+    """「事業量（2カ年分）」 when the 事業量 cover several years."""
+    if report.output_years > 1:
+        return _("事業量（%(years)sカ年分）") % {"years": report.output_years}
+    return _("事業量")
+
+
+def entry_title(entry: OutputEntry) -> str:
+    """「1 児童相談室設置事業【再掲】 ※…」: an entry's heading as the report prints it."""
+    output, marks = entry.output, ""
+    if output.reprint:
+        marks += _("【再掲】")
+    if output.private_sector:
+        marks += _("【民間等】")
+    title = f"{output.number} {output.title}{marks}".strip()
+    return f"{title} {output.note}" if output.note else title
+
+
 def listings_in_force(report: Report) -> list[ProjectListing]:
     listings = (
         ProjectListing.objects.filter(measure__strategy=report.strategy)
@@ -61,7 +86,7 @@ def listings_in_force(report: Report) -> list[ProjectListing]:
 
 def _sheet(workbook: Workbook, report: Report, name: str, header: list[str], widths: list[int]):
     sheet = workbook.create_sheet(name)
-    sheet.cell(1, 1, f"{report.shiryo1_title}（{report.year_label}）").font = TITLE
+    sheet.cell(1, 1, f"{shiryo1_title(report.strategy)}（{report.year_label}）").font = TITLE
     note = _("%(year)sの効果検証（%(revision)sの構成）") % {
         "year": report.fiscal_year.long_label,
         "revision": report.revision,
@@ -180,7 +205,7 @@ def _listing_sheet(workbook: Workbook, report: Report, listings: list[ProjectLis
         _("内容"),
         _("実施主体・連携先"),
         _("事業の実施状況（調書の表記）"),
-        report.output_label,
+        output_label(report),
     ]
     widths = [10, 8, 36, 6, 40, 6, 14, 40, 24, 40, 50]
     sheet = _sheet(workbook, report, _("事業"), header, widths)
@@ -206,9 +231,7 @@ def _listing_sheet(workbook: Workbook, report: Report, listings: list[ProjectLis
 
 
 def _listing_values(goal, measure, listing, entries: list[OutputEntry]) -> list:
-    titles = "\n".join(
-        entry.heading + (f" {entry.output.note}" if entry.output.note else "") for entry in entries
-    )
+    titles = "\n".join(entry_title(entry) for entry in entries)
     lines = "\n".join(line for entry in entries for line in entry.lines)
     if listing is None:
         project = entries[0].output.project.name
