@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 
+from .diff import Run, wording_diff
 from .models import Amendment, ProjectListing, Revision
 from .models.revisioned import revisioned_models
 
@@ -119,6 +120,16 @@ class ChangeItem:
     label: str
     old: str = ""
     new: str = ""
+
+    @property
+    def is_move(self) -> bool:
+        return self.kind == "移動"
+
+    @property
+    def wording(self) -> list[Run]:
+        """The old and the new text as one text with what was removed and added marked
+        (strategy.diff): a reworded sentence or target shows only what changed."""
+        return wording_diff(self.old, self.new)
 
 
 def _label(node) -> str:

@@ -114,10 +114,40 @@ def test_a_verdict_shows_the_name_the_measure_had_that_year(client, nemuro):
 
 def test_the_revision_history_shows_what_each_revision_changed(client, nemuro):
     html = page(client, "strategy:revisions")
-    assert "5年で総額10億円増加" in html and "5年で総額100億円増加" in html
+    # the target 10億円 → 100億円, as one sentence with the number replaced
+    assert (
+        '5年で総額<del><span class="visually-hidden">［削除：</span>10'
+        '<span class="visually-hidden">］</span></del>'
+        '<ins><span class="visually-hidden">［追加：</span>100'
+        '<span class="visually-hidden">］</span></ins>億円増加'
+    ) in html
+    assert "3イ② → 3ウ①" in html  # a move keeps its arrow
     assert "地方創生の計画的な推進と財政運営" in html and "官民協働による地方創生の推進" in html
     assert "3ウ①-3 ふるさと納税推進による経済波及効果" in html
     assert "2015年10月30日" in html and "2017年11月22日" in html and "日付未定" in html
+
+
+def test_a_small_rewording_marks_the_characters_removed_and_added(client, nemuro):
+    html = page(client, "strategy:revisions")
+    # 取り組む → 取組む (2018 draft): the one character removed, announced to screen readers
+    assert (
+        '子育てに取<del><span class="visually-hidden">［削除：</span>り'
+        '<span class="visually-hidden">］</span></del>組む環境づくりの推進'
+    ) in html
+    # a category that gained 拡充 is printed once with the addition, not twice
+    assert "H28拡充 → H28拡充 拡充" not in html
+    assert (
+        'H28拡充<ins><span class="visually-hidden">［追加：</span> 拡充'
+        '<span class="visually-hidden">］</span></ins>'
+    ) in html
+
+
+def test_each_revision_folds_and_the_newest_is_open(client, nemuro):
+    html = page(client, "strategy:revisions")
+    assert html.count('<details class="revision"') == 3
+    assert html.count('<details class="revision" open>') == 1
+    newest = html.split('<details class="revision" open>')[1]
+    assert "日付未定" in newest.split("</summary>")[0]  # the 2018 draft, the latest revision
 
 
 def test_the_tree_as_it_stood_in_2015(client, nemuro):
