@@ -41,10 +41,12 @@ class _LastPublished:
 
 def site(request) -> dict:
     """``site_contact``: the contact line of the footer (SITE_CONTACT; empty: nothing shown);
-    ``last_published``: the shown strategy's latest publication (see last_published)."""
+    ``last_published``: the shown strategy's latest publication (see last_published), on the
+    public pages only."""
     match = getattr(request, "resolver_match", None)
-    slug = match.kwargs.get("slug") if match is not None else None
-    return {
-        "site_contact": getattr(settings, "SITE_CONTACT", ""),
-        "last_published": _LastPublished(slug),
-    }
+    if match is not None and "staff" in match.namespaces:
+        # the staff pages work on unpublished years; the date is for the public pages only
+        last = None
+    else:
+        last = _LastPublished(match.kwargs.get("slug") if match is not None else None)
+    return {"site_contact": getattr(settings, "SITE_CONTACT", ""), "last_published": last}

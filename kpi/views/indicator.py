@@ -1,6 +1,7 @@
 """The public page of one indicator, and its results as CSV."""
 
 import csv
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -50,6 +51,17 @@ def indicator(request, slug, code):
     return render(request, "kpi/indicator_detail.html", {"strategy": strategy, **context})
 
 
+def attachment_header(filename: str) -> str:
+    """Content-Disposition for a download named `filename`. A non-ASCII name (3ウ①-1) goes in
+    RFC 5987's filename*, with an ASCII fallback (other characters as "_") for old clients."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+    )
+    if fallback == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def indicator_csv(request, slug, code):
     """The indicator's published yearly results, one row per published fiscal year (UTF-8 with
     BOM). Amounts are for people (``kpi.amounts.format_amount``): rounded to the indicator's
@@ -58,7 +70,8 @@ def indicator_csv(request, slug, code):
     context = selectors.indicator_page(strategy, code)
     indicator, row = context["indicator"], context["row"]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="indicator-{indicator.pk}.csv"'
+    filename = f"{strategy.municipality.code}_{indicator.code}.csv"  # 012238_G1-1.csv
+    response["Content-Disposition"] = attachment_header(filename)
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)

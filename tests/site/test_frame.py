@@ -116,3 +116,13 @@ def test_verdicts_are_badges_with_a_colour_and_their_words(client, nemuro):
     for css, letter, words in badges:
         assert css == letter
         assert words in {"順調に進んでいる", "概ね順調に進んでいる", "やや遅れている", "遅れている"}
+
+
+def test_staff_pages_run_no_query_for_the_date(rf, nemuro):
+    from django.urls import resolve
+
+    from nemuro_strategy.context import site
+
+    request = rf.get(f"/staff/s/{SLUG}/changes/")
+    request.resolver_match = resolve(reverse("staff:recent_changes", kwargs={"slug": SLUG}))
+    assert site(request)["last_published"] is None

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
@@ -115,7 +116,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(
         PanelReview,
         lambda s: Q(fiscal_year__strategy=s),
-        ("goal", "fiscal_year"),
+        ("goal", "fiscal_year", "recorded_by"),
         _panel,
         ("goal", "fiscal_year"),
     ),
@@ -182,7 +183,11 @@ def display_value(record, model_field) -> str:
     if model_field.is_relation:
         if model_field.is_cached(record):
             related = getattr(record, model_field.name)
-            return str(related) if related is not None else f"#{value}（削除済み）"
+            if related is None:
+                return f"#{value}（削除済み）"
+            if model_field.related_model is get_user_model():  # 記録した職員: a name, not #1
+                return user_label(related)
+            return str(related)
         return f"#{value}"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
