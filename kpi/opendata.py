@@ -93,13 +93,14 @@ def revision_text(revision: Revision | None, kinds: dict[str, str]) -> str:
 
 
 def in_force_in(indicator: Indicator, year: int) -> bool:
-    """Whether the node stood in the tree adopted for `year` (a draft is never in force): the
-    revision of its introduction applies from that year or earlier, its retirement (if any)
-    only from a later year."""
-    introduced, retired = indicator.introduced_in, indicator.retired_in
-    if introduced.first_fiscal_year is None or introduced.first_fiscal_year > year:
-        return False
-    return retired is None or retired.first_fiscal_year is None or retired.first_fiscal_year > year
+    """Whether the node stood in the tree adopted for `year`: the revision that introduced it
+    applies by then and the one that retired it (if any) does not yet (``Revision.applies_in``,
+    the rule behind ``revision_in_force``; a draft never applies). Reads only the two revisions
+    loaded with the indicator."""
+    retired = indicator.retired_in
+    return indicator.introduced_in.applies_in(year) and not (
+        retired is not None and retired.applies_in(year)
+    )
 
 
 def _result(attribute: str) -> Callable[[DatasetCell], str]:

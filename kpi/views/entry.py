@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kpi import entry
+from kpi.entry import forms, page, save
 from strategy.access import get_staff_strategy, staff_required
 
 
@@ -21,7 +21,7 @@ def year_entry_index(request, slug):
         "staff/year_entry_index.html",
         {
             "strategy": strategy,
-            "years": entry.year_entry_years(strategy),
+            "years": page.year_entry_years(strategy),
             "breadcrumbs": [(None, _("実績の入力（年度別）"))],
         },
     )
@@ -31,19 +31,19 @@ def year_entry_index(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 def year_entry(request, slug, year):
     strategy = get_staff_strategy(request.user, slug)
-    page = entry.year_entry_page(strategy, year)
-    fiscal_year = page.fiscal_year
+    entry_page = page.year_entry_page(strategy, year)
+    fiscal_year = entry_page.fiscal_year
     if request.method == "POST":
-        formset = entry.YearEntryFormSet(request.POST.copy(), page=page)
+        formset = forms.YearEntryFormSet(request.POST.copy(), page=entry_page)
         if formset.is_valid():
             try:
-                result = entry.achievements_save_year(
+                result = save.achievements_save_year(
                     strategy=strategy,
                     fiscal_year=fiscal_year,
                     rows=formset.changed_rows(),
                     user=request.user,
                 )
-            except entry.RowErrors as refusal:
+            except save.RowErrors as refusal:
                 formset.refuse(refusal)
             except IntegrityError:
                 formset.refuse_all(
@@ -69,14 +69,14 @@ def year_entry(request, slug, year):
                     messages.info(request, _("変更はありませんでした。"))
                 return redirect(request.path)
     else:
-        formset = entry.YearEntryFormSet(page=page)
-    previous_year, next_year = page.neighbours
+        formset = forms.YearEntryFormSet(page=entry_page)
+    previous_year, next_year = entry_page.neighbours
     return render(
         request,
         "staff/year_entry.html",
         {
             "strategy": strategy,
-            "page": page,
+            "page": entry_page,
             "fiscal_year": fiscal_year,
             "formset": formset,
             "goals": _group(formset),

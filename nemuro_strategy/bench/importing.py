@@ -45,7 +45,7 @@ def _sheet(page) -> bytes:
 
 
 def measure_import(rows: int = 1000) -> dict:
-    from kpi.entry import year_entry_page
+    from kpi.entry.page import year_entry_page
     from kpi.imports import import_advance, import_apply, import_create
     from kpi.models import Achievement, ImportJob, Indicator
     from nemuro_strategy.data.synthetic import strategies_generate, strategy_widen

@@ -180,7 +180,8 @@ def export_child() -> dict:
 
 
 def measure_year_entry(attempts: int = 3) -> dict:
-    from kpi.entry import RowInput, achievements_save_year, version_of, year_entry_page
+    from kpi.entry.page import version_of, year_entry_page
+    from kpi.entry.save import RowInput, achievements_save_year
     from strategy.models import Strategy
 
     strategy = Strategy.objects.get(slug=SLUG)

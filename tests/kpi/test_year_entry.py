@@ -342,7 +342,7 @@ def test_a_save_that_collides_in_the_database_is_reported_and_keeps_the_input(
     def collide(**kwargs):
         raise IntegrityError("UNIQUE constraint failed")
 
-    monkeypatch.setattr("kpi.entry.achievements_save_year", collide)
+    monkeypatch.setattr("kpi.entry.save.achievements_save_year", collide)
     client = as_user(department)
     response = client.post(entry_url(2017), load(client).type("G1-1", value="1.55").fields)
     assert response.status_code == 200
@@ -447,7 +447,7 @@ def test_typing_what_someone_else_already_saved_is_not_a_conflict(as_user, depar
 
 
 def test_the_service_records_the_user_it_is_given_in_the_history(nemuro, department):
-    from kpi.entry import RowInput, achievements_save_year
+    from kpi.entry.save import RowInput, achievements_save_year
 
     saved = achievements_save_year(
         strategy=nemuro,
@@ -460,7 +460,7 @@ def test_the_service_records_the_user_it_is_given_in_the_history(nemuro, departm
 
 
 def test_the_service_writes_nothing_when_the_models_own_rules_refuse_a_row(nemuro, department):
-    from kpi.entry import RowErrors, RowInput, achievements_save_year
+    from kpi.entry.save import RowErrors, RowInput, achievements_save_year
 
     retired = Indicator.objects.get(code="3イ②-2")  # not in the 2017 structure
     with pytest.raises(RowErrors) as refusal:
@@ -483,7 +483,7 @@ def test_the_service_writes_nothing_when_the_models_own_rules_refuse_a_row(nemur
     [("H27 数値", 2015), ("Ｈ２６数値", 2014), ("H25年度数値", 2013), ("住民基本台帳", None)],
 )
 def test_a_note_naming_the_year_of_the_figure_sets_its_data_year(note, year):
-    from kpi.entry import data_year_from_note
+    from kpi.entry.save import data_year_from_note
 
     assert data_year_from_note(note) == year
 
@@ -492,11 +492,11 @@ def test_a_note_naming_the_year_of_the_figure_sets_its_data_year(note, year):
 
 # session, user, the user's permissions (2: own and group), strategy, fiscal year, revision in
 # force, indicators with their tree, indicator chains, this year's and last year's results, the
-# user's groups (page header)
-ENTRY_QUERIES = 11
+# latest publication (the feed link in the page head), the user's groups (page header)
+ENTRY_QUERIES = 12
 # session, user, permissions (2), strategy, fiscal years, adopted revisions, indicators, result
-# counts per year, the user's groups
-INDEX_QUERIES = 10
+# counts per year, the latest publication (feed link), the user's groups
+INDEX_QUERIES = 11
 
 
 @pytest.mark.parametrize(("page", "expected"), [("entry", ENTRY_QUERIES), ("index", INDEX_QUERIES)])
@@ -528,7 +528,7 @@ def test_a_tampered_form_count_is_refused_without_building_extra_rows(as_user, d
 
 
 def test_the_service_applies_the_models_check_constraints_without_the_database(nemuro, department):
-    from kpi.entry import RowErrors, RowInput, achievements_save_year
+    from kpi.entry.save import RowErrors, RowInput, achievements_save_year
 
     with pytest.raises(RowErrors) as refusal:
         achievements_save_year(
@@ -554,7 +554,8 @@ def test_saving_every_row_of_a_year_takes_a_fixed_number_of_queries(
 ):
     """Bulk writes: the same handful of queries for the whole page (first entry, then a change
     of every row), with one history row per result written."""
-    from kpi.entry import RowInput, achievements_save_year, version_of, year_entry_page
+    from kpi.entry.page import version_of, year_entry_page
+    from kpi.entry.save import RowInput, achievements_save_year
 
     for value, kind in [(Decimal(7), "+"), (Decimal(8), "~")]:
         page = year_entry_page(nemuro, 2017)

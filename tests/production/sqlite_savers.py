@@ -24,7 +24,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from kpi.entry import RowInput, achievements_save_year, version_of  # noqa: E402
+from kpi.entry.page import version_of  # noqa: E402
+from kpi.entry.save import RowInput, achievements_save_year  # noqa: E402
 from kpi.models import Achievement  # noqa: E402
 from strategy.models import FiscalYear  # noqa: E402
 from tests.factory import extra_indicator, make_strategy, make_tree  # noqa: E402

@@ -1,0 +1,201 @@
+"""Reads of the year-entry screen: the fiscal years with how far each one's results have got,
+and the page of one year (every indicator in force, this year's and last year's result)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from strategy import fiscal
+from strategy.models import FiscalYear, Revision, Strategy, revision_in_force
+
+from ..amounts import exact_amount
+from ..models import Achievement, Indicator
+from ..selectors import achievement_text, lineages
+
+State = Achievement.State
+
+
+@dataclass
+class YearStatus:
+    fiscal_year: FiscalYear
+    indicators: int  # in force that year
+    recorded: int
+    pending: int  # 集計中・未集計
+
+    @property
+    def entered(self) -> int:
+        return self.recorded + self.pending
+
+
+def year_entry_years(strategy: Strategy) -> list[YearStatus]:
+    """Every fiscal year of the period with how many indicators are in force and how many have a
+    result. Queries: fiscal years, adopted revisions, indicators with their revisions, result
+    counts per year (4)."""
+    years = list(FiscalYear.objects.for_strategy(strategy))
+    revisions = list(strategy.revisions.exclude(status=Revision.Status.DRAFT).order_by("sequence"))
+    indicators = list(
+        Indicator.objects.filter(strategy=strategy).select_related("introduced_in", "retired_in")
+    )
+    counts = {
+        row["fiscal_year"]: row
+        for row in Achievement.objects.filter(fiscal_year__strategy=strategy)
+        .values("fiscal_year")
+        .annotate(
+            recorded=Count("pk", filter=Q(state=State.RECORDED)),
+            pending=Count("pk", filter=~Q(state=State.RECORDED)),
+        )
+    }
+    statuses = []
+    for fiscal_year in years:
+        revision = revision_in_force(revisions, fiscal_year.year)
+        in_force = (
+            sum(1 for i in indicators if i.is_in_force_at(revision)) if revision is not None else 0
+        )
+        count = counts.get(fiscal_year.pk, {})
+        statuses.append(
+            YearStatus(fiscal_year, in_force, count.get("recorded", 0), count.get("pending", 0))
+        )
+    return statuses
+
+
+@dataclass
+class EntryRow:
+    """One indicator on the screen: what it is, last year's result (read-only) and this year's
+    result as stored (None when there is none yet)."""
+
+    indicator: Indicator
+    current: Achievement | None = None
+    previous: Achievement | None = None
+
+    @property
+    def version(self) -> str:
+        return version_of(self.current)
+
+    @property
+    def baseline_text(self) -> str:
+        indicator = self.indicator
+        return indicator.baseline_text or indicator.format_value(indicator.baseline_value) or "—"
+
+    @property
+    def previous_text(self) -> str:
+        return achievement_text(self.indicator, self.previous) if self.previous else ""
+
+    @property
+    def previous_cumulative_text(self) -> str:
+        if self.previous is None or self.previous.cumulative is None:
+            return ""
+        return self.indicator.format_value(self.previous.cumulative)
+
+    def initial(self) -> dict:
+        return {"indicator": self.indicator.pk, "version": self.version, **row_values(self)}
+
+
+def row_values(row: EntryRow, achievement: Achievement | None = ...) -> dict:
+    """The editable inputs as the form shows them for a stored result (or an empty row). The
+    amounts are exact (``kpi.amounts.exact_amount``): saving the form again never rounds."""
+    if achievement is ...:
+        achievement = row.current
+    if achievement is None:
+        return {"value": "", "cumulative": "", "state": State.RECORDED, "note": ""}
+    decimals = row.indicator.decimals
+    return {
+        "value": exact_amount(achievement.value, decimals=decimals, grouping=True),
+        "cumulative": exact_amount(achievement.cumulative, decimals=decimals, grouping=True),
+        "state": achievement.state,
+        "note": achievement.note,
+    }
+
+
+def version_of(achievement: Achievement | None) -> str:
+    return achievement.updated_at.isoformat() if achievement is not None else ""
+
+
+@dataclass
+class YearEntryPage:
+    strategy: Strategy
+    fiscal_year: FiscalYear
+    revision: Revision
+    rows: list[EntryRow] = field(default_factory=list)
+
+    @property
+    def goal_level_count(self) -> int:
+        return sum(1 for row in self.rows if row.indicator.is_goal_level)
+
+    @property
+    def kpi_count(self) -> int:
+        return len(self.rows) - self.goal_level_count
+
+    @property
+    def previous_year(self) -> int | None:
+        year = self.fiscal_year.year - 1
+        return year if year in self.strategy.fiscal_year_range else None
+
+    @property
+    def previous_label(self) -> str:
+        return fiscal.short_label(self.previous_year) if self.previous_year else ""
+
+    @property
+    def neighbours(self) -> tuple[int | None, int | None]:
+        year, period = self.fiscal_year.year, self.strategy.fiscal_year_range
+        return (year - 1 if year - 1 in period else None, year + 1 if year + 1 in period else None)
+
+
+def _tree_order(indicator: Indicator) -> tuple:
+    """数値目標 first, then KPIs measure by measure (the order the report prints)."""
+    measure = indicator.measure
+    if measure is None:
+        return (indicator.goal.number, 0, 0, 0, indicator.position, indicator.code)
+    return (
+        indicator.goal.number,
+        1,
+        measure.policy.position,
+        measure.number,
+        indicator.position,
+        indicator.code,
+    )
+
+
+def year_entry_page(strategy: Strategy, year: int) -> YearEntryPage:
+    """Every indicator in force in fiscal year `year` (the structure of the revision in force
+    that year), in the report's order, with this year's result and last year's result across
+    the indicator's lineage. 404 for a year outside the period.
+
+    Queries: fiscal year, revision in force, indicators with their tree, indicator chains,
+    results of this year and last year (5)."""
+    if year not in strategy.fiscal_year_range:
+        raise Http404("計画期間外の年度です。")
+    fiscal_year = FiscalYear.objects.filter(strategy=strategy, year=year).first()
+    if fiscal_year is None:
+        raise Http404("年度が登録されていません。")
+    fiscal_year.strategy = strategy
+    try:
+        revision = strategy.revision_for_year(year)
+    except Revision.DoesNotExist as exc:
+        raise Http404("この年度に効力のある策定・改訂がありません。") from exc
+    indicators = sorted(
+        Indicator.objects.filter(strategy=strategy).in_force_at(revision).with_tree(),
+        key=_tree_order,
+    )
+    page = YearEntryPage(strategy, fiscal_year, revision)
+    chains = lineages(strategy)
+    nodes = {pk for i in indicators for pk in chains.get(i.pk, [i.pk])}
+    years = [year] if page.previous_year is None else [year, page.previous_year]
+    results = {
+        (a.indicator_id, a.fiscal_year.year): a
+        for a in Achievement.objects.filter(
+            indicator_id__in=nodes, fiscal_year__strategy=strategy, fiscal_year__year__in=years
+        )
+        .select_related("fiscal_year")
+        .order_by()
+    }
+    for indicator in indicators:
+        indicator.strategy = strategy
+        row = EntryRow(indicator, current=results.get((indicator.pk, year)))
+        if page.previous_year is not None:
+            for node in chains.get(indicator.pk, [indicator.pk]):
+                if (node, page.previous_year) in results:
+                    row.previous = results[(node, page.previous_year)]
+                    break
+        page.rows.append(row)
+    return page
