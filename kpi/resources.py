@@ -11,7 +11,6 @@ model's own definitions (the database still enforces them on write). Writes go t
 history record naming the user who confirmed the import."""
 
 import copy
-import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -127,8 +126,6 @@ class FiscalYearWidget(widgets.Widget):
     """年度: H29, 平成29年度, 2017 or empty (the year chosen on upload). Any other year is an
     error: one sheet holds one year's results."""
 
-    ERA_LABEL = re.compile(r"(平成|令和)(\d+|元)年?度?")
-
     def __init__(self, resource: "AchievementSheetResource"):
         super().__init__()
         self.resource = resource
@@ -138,7 +135,7 @@ class FiscalYearWidget(widgets.Widget):
         text = cell_text(value)
         if not text:
             return chosen
-        year = self.parse(unicodedata.normalize("NFKC", text))
+        year = self.parse(text)
         strategy = self.resource.strategy
         if year is None:
             raise ValueError(
@@ -161,15 +158,9 @@ class FiscalYearWidget(widgets.Widget):
         return chosen
 
     def parse(self, text: str) -> int | None:
-        text = re.sub(r"\(.*\)$", "", text.replace(" ", ""))  # 平成31年度(令和元年度)
-        if text.removesuffix("年度").isdigit():
-            return int(text.removesuffix("年度"))
-        match = self.ERA_LABEL.fullmatch(text)
-        if match:
-            number = 1 if match[2] == "元" else int(match[2])
-            return number + (1988 if match[1] == "平成" else 2018)
+        """The fiscal year a cell names (``strategy.fiscal.fiscal_year_from_text``), else None."""
         try:
-            return fiscal.fiscal_year_from_label(text)
+            return fiscal.fiscal_year_from_text(unicodedata.normalize("NFKC", text))
         except ValueError:
             return None
 

@@ -396,6 +396,25 @@ def test_the_year_column_may_be_written_as_people_write_it(staff, nemuro, h29_sh
     assert [row["kind"] for row in job.preview[:4]] == ["unchanged"] * 3 + ["new"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "year"),
+    [
+        ("H29", 2017),
+        ("Ｈ２９", 2017),
+        ("平成29年度", 2017),
+        ("平成３１年度（令和元年度）", 2019),
+        ("令和元年度", 2019),
+        ("2017", 2017),
+        ("2017年度", 2017),
+        ("来年度", None),
+        ("H", None),
+    ],
+)
+def test_the_year_column_is_read_by_the_one_wareki_reader(typed, year):
+    """strategy.fiscal.fiscal_year_from_text, after full-width characters are normalised."""
+    assert resources.FiscalYearWidget(resource=None).parse(typed) == year
+
+
 FILE_ERRORS = {
     "a text file": ("notes.txt", "指標コード,実績値\nG1-1,1.5\n".encode(), WRONG_TYPE),
     "a PDF renamed .xlsx": (
