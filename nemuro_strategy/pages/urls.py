@@ -7,12 +7,13 @@ from django.urls import path
 from nemuro_strategy.feeds import strategy_feed
 from strategy.http import public_page
 
-from . import views
+from . import sheets, views
 
 urlpatterns = [
     path("", public_page(views.home), name="home"),
     path("s/<slug:slug>/", public_page(views.top), name="top"),
     path("s/<slug:slug>/goals/<int:number>/", public_page(views.goal), name="goal"),
+    path("s/<slug:slug>/goals/<int:number>/sheet.pdf", sheets.goal_sheet, name="goal_sheet"),
     path("s/<slug:slug>/measures/<str:code>/", public_page(views.measure), name="measure"),
     path("s/<slug:slug>/revisions/", public_page(views.revisions), name="revisions"),
     path(

@@ -1,12 +1,11 @@
 """The 効果検証調書 regenerated from the database: the H28 report prints everything the seed report
-(000) prints, in the structure in force that year; the PDF and 資料-1 carry the same content; an
-unpublished year is a preview for staff and panel members only; the page runs a fixed number of
-queries.
+(000) prints, in the structure in force that year; 資料-1 carries the same content (the PDF, printed
+from this page: test_report_pdf.py); an unpublished year is a preview for staff and panel members
+only; the page runs a fixed number of queries.
 
 The expected texts are read from the seed report itself (fixtures/sources/000_*.txt), not from the
 fixtures, so the test checks the whole chain seed → YAML → database → report."""
 
-import html
 import io
 import re
 from decimal import Decimal
@@ -19,6 +18,14 @@ from django.utils import timezone
 from kpi.models import Achievement, Indicator
 from strategy.models import FiscalYear
 from tests.factory import grow_strategy
+from tests.verification.seed_report import (
+    page_text,
+    seed_internal_verdicts,
+    seed_panel_verdicts,
+    seed_project_entries,
+    seed_yearly_cells,
+    squeeze,
+)
 from verification.report import PREVIEW_MARK
 
 SLUG = "nemuro-sousei-2015"
@@ -33,23 +40,6 @@ def url(name: str, year: int | None = None, slug: str = SLUG) -> str:
     return reverse(f"verification:{name}", kwargs=kwargs)
 
 
-def squeeze(text: str) -> str:
-    """Without any whitespace: the seed's extraction spaces (「延べ 947 人」, line wraps) and the
-    page's layout spaces do not count, every character does."""
-    return re.sub(r"\s+", "", text)
-
-
-def strip_tags(text: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", text))
-
-
-def page_text(content: bytes) -> str:
-    """The visible text of a page, squeezed (title and style left out)."""
-    body = content.decode()
-    body = re.sub(r"<(style|title)[^>]*>.*?</\1>", " ", body, flags=re.S)
-    return squeeze(strip_tags(body))
-
-
 def get_ok(client, address: str):
     response = client.get(address)
     assert response.status_code == 200, address
@@ -59,80 +49,6 @@ def get_ok(client, address: str):
 @pytest.fixture
 def h28_text(client, nemuro) -> str:
     return page_text(get_ok(client, url("report", H28)).content)
-
-
-# -- what the seed report prints (parsed from its text) ----------------------------------------------
-
-
-def seed_yearly_cells(seed: str) -> list[str]:
-    """The H27 and H28 cells of every 策定時–H31 table, as printed: 「1.53 (H25 数値) (0.16↑)」."""
-    lines, cells = seed.splitlines(), []
-    for i, line in enumerate(lines):
-        if line.split() == ["策定時", "H27", "H28", "H29", "H30", "H31"]:
-            row = next(candidate for candidate in lines[i + 1 :] if candidate.strip())
-            cells += row.split("\t")[1:3]
-    return cells
-
-
-def seed_internal_verdicts(seed: str) -> list[tuple[str, str, str, str, str]]:
-    """(year, grade, label, note, text) of every 内部検証結果 row."""
-    verdicts = []
-    for year, grade, label, text in re.findall(r"^(H2[78])\t([ABCD]) ([^\t<]+)\t(.+)$", seed, re.M):
-        label, _, note = label.partition("。")
-        verdicts.append((year, grade, label.strip(), note.strip(), strip_tags(text)))
-    return verdicts
-
-
-def seed_panel_verdicts(seed: str) -> list[tuple[str, str, str, list[str]]]:
-    """(year, 「B 概ね順調に進んでいる」, 付帯意見, opinions) of every 有識者会議 row."""
-    pattern = r"^(H2[78])\t<p>([ABCD] [^<]+)</p>\s*<p>◀付帯意見▶ ([^<]+)</p>\t(.+)$"
-    return [
-        (year, grade, supplementary, [o.strip() for o in strip_tags(rest).split("●")[1:]])
-        for year, grade, supplementary, rest in re.findall(pattern, seed, re.M)
-    ]
-
-
-ENTRY_HEAD = re.compile(r"(?:^|\s)(\d{1,2}|-) (\S+)(?: (※[^〈]*?))?\s*$")
-# Where an entry's 事業量 stops when the next thing is not another entry: a new measure, policy,
-# goal, or the repeated table header of a new page.
-OUTPUT_END = re.compile(
-    r"\s(?:事業名/概要|基本目標-\d|[②③④]\S|\((?:イ|ウ)\)|具体的な事業の実施状況)"
-)
-
-
-def seed_project_entries(seed: str) -> list[dict]:
-    """Every entry of 具体的な事業の実施状況: number, title (with its ※ note), 目的, 内容 and the
-    事業量 lines (one per 「・」 bullet, or the text when there is none)."""
-    chapter3 = seed[seed.index("第3章 数値目標等の達成状況と検証結果\n\n基本目標-1") :]
-    flat = re.sub(r"\s+", " ", re.sub(r"</?(p|li|ul)[^>]*>", " ", chapter3))
-    segments = flat.split("〈目的〉")
-    heads = [ENTRY_HEAD.search(segment) for segment in segments[:-1]]
-    entries = []
-    for index, head in enumerate(heads):
-        body = segments[index + 1]
-        if index + 1 < len(heads):
-            body = body[: heads[index + 1].start()]
-        purpose, _, rest = body.partition("〈内容〉")
-        content, _, outputs = rest.partition("〈事業量〉")
-        end = OUTPUT_END.search(outputs)
-        outputs = outputs[: end.start()] if end else outputs
-        lines = [item.strip() for item in re.split(r"(?:^|\s)・", outputs.strip())[1:]]
-        if not lines and outputs.strip():
-            lines = [outputs.strip()]
-        number, title, note = head.groups()
-        entries.append(
-            {
-                "number": number,
-                "title": title.replace(
-                    "[民間等]", "【民間等】"
-                ),  # printed both ways; shown as 【】
-                "note": note or "",
-                "purpose": purpose.strip(),
-                "content": content.strip(),
-                "lines": [f"・{line}" for line in lines] if lines != [outputs.strip()] else lines,
-            }
-        )
-    return entries
 
 
 def test_the_seed_parsers_find_everything_the_seed_report_prints(report_text):
@@ -336,46 +252,6 @@ def test_any_strategy_gets_its_own_report(client, nemuro):
     assert "根室" not in text
     assert client.get(url("report", 2021, slug=other.slug)).status_code == 404
     assert get_ok(client, url("report_pdf", 2020, slug=other.slug)).content.startswith(b"%PDF")
-
-
-# -- the PDF -------------------------------------------------------------------------------------------
-
-
-def test_the_pdf_has_several_pages_in_ipaexgothic_and_the_report_text(client, nemuro):
-    response = get_ok(client, url("report_pdf", H28))
-    assert response["Content-Type"] == "application/pdf"
-    content = response.content
-    assert content.startswith(b"%PDF")
-    assert b"IPAexGothic" in content  # the TrueType font, embedded as subsets
-    assert b"/BaseFont /Helvetica" not in content  # no string in any other font
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        pages = len(re.findall(rb"/Type /Page\b(?!s)", content))
-        assert pages >= 10
-        return
-    reader = PdfReader(io.BytesIO(content))
-    assert len(reader.pages) >= 10
-    text = squeeze("".join(page.extract_text() for page in reader.pages))
-    for phrase in (
-        "効果検証調書（H28）",
-        "地方創生の計画的な推進と財政運営",
-        "33.1億円",
-        "延べ222,345件",
-    ):
-        assert squeeze(phrase) in text
-
-
-def test_a_panel_member_can_preview_the_pdf_of_an_unpublished_year(as_user, panel_member, nemuro):
-    content = get_ok(as_user(panel_member), url("report_pdf", H29)).content
-    assert content.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type /Page\b(?!s)", content)) >= 10
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        return
-    first_page = PdfReader(io.BytesIO(content)).pages[0].extract_text()
-    assert PREVIEW_MARK in first_page
 
 
 # -- 資料-1 ----------------------------------------------------------------------------------------------
