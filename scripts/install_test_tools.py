@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Install what the browser, accessibility and HTML-validity tests need, and nothing else.
 
-- Debian packages ``chromium`` and ``fonts-ipaexfont-gothic`` (apt-get, root only), and
+- Debian packages ``chromium`` and ``fonts-ipaexfont-gothic`` (apt-get, root only),
   ``redis-server`` for the shared-cache tests (each test session starts a throwaway one:
-  tests/conftest.py ``redis_url``);
+  tests/conftest.py ``redis_url``), and the libraries WeasyPrint prints the PDFs with (pango,
+  its FreeType backend and HarfBuzz's subsetter: ``WEASYPRINT_PACKAGES``; the app needs them
+  too, not only the tests);
 - the Python package ``playwright`` in the project's .venv (never ``playwright install``: the
   tests drive the system Chromium at /usr/bin/chromium);
 - npm packages ``axe-core`` and ``vnu-jar`` into ./node_modules from the committed
@@ -25,7 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-APT_PACKAGES = ["chromium", "fonts-ipaexfont-gothic", "redis-server"]
+WEASYPRINT_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"]
+APT_PACKAGES = ["chromium", "fonts-ipaexfont-gothic", "redis-server", *WEASYPRINT_PACKAGES]
 NPM_FILES = {
     "axe-core": ROOT / "node_modules" / "axe-core" / "axe.min.js",
     "vnu-jar": ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar",
