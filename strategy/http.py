@@ -21,6 +21,7 @@ def public_page(view):
             response.public_page = True
         return response
 
+    wrapper.public_page_view = True  # the page cache finds public views by URL (resolve)
     return wrapper
 
 

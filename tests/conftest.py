@@ -149,3 +149,21 @@ def redis_url(tmp_path_factory):
     yield f"redis://127.0.0.1:{port}/0"
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _logins_carry_the_staff_marker(monkeypatch):
+    """The test client's ``login``/``force_login`` skip the login view, which sets the signed
+    staff marker that keeps logged-in users out of the public page cache
+    (nemuro_strategy.cache.pages): give the client the same cookie a real login gets."""
+    from django.test.client import ClientMixin
+
+    from nemuro_strategy.cache import pages
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        self.cookies[pages.STAFF_MARKER] = pages.staff_marker_value()
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)

@@ -114,15 +114,15 @@ def test_staff_neither_read_nor_fill_the_cache(client, nemuro, secretariat):
 def test_a_write_replaces_the_version_again_when_its_transaction_commits(
     nemuro, django_capture_on_commit_callbacks
 ):
-    before = page_cache.data_version()
+    before = page_cache.page_version()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
             Indicator.objects.filter(strategy=nemuro, code="G1-1").update(unit="人")
-            during = page_cache.data_version()
+            during = page_cache.page_version()
             Indicator.objects.filter(strategy=nemuro, code="G1-2").update(unit="人")
     assert during != before
     assert [c.__name__ for c in callbacks] == ["bump_data_version"]
-    assert page_cache.data_version() not in {before, during}
+    assert page_cache.page_version() not in {before, during}
 
 
 @pytest.mark.parametrize(
@@ -151,8 +151,114 @@ def test_a_hit_keeps_the_headers_of_the_rendered_page(client, nemuro):
     assert "Set-Cookie" not in second
 
 
-def test_a_request_with_a_session_cookie_is_always_rendered(client, nemuro):
+def test_a_cookie_that_authenticates_no_one_is_served_from_the_cache(client, nemuro):
     visit(client)
     client.cookies["sessionid"] = "not-a-session"
+    client.cookies[page_cache.STAFF_MARKER] = "1:forged:signature"
     response, queries = visit(client)
-    assert "X-Page-Cache" not in response and queries > 0
+    assert response["X-Page-Cache"] == "hit" and queries == 0
+
+
+def test_a_login_sets_a_signed_marker_that_bypasses_the_cache_and_a_logout_removes_it(
+    client, nemuro, secretariat
+):
+    visit(client)
+    logged_in = client.post(
+        reverse("login"), {"username": secretariat.username, "password": "correct-horse-battery-9"}
+    )
+    assert logged_in.status_code == 302
+    marker = logged_in.cookies[page_cache.STAFF_MARKER]
+    assert marker.value and marker["httponly"]
+    staff_view = client.get(INDICATOR)
+    assert "X-Page-Cache" not in staff_view and "private" in staff_view["Cache-Control"]
+
+    logged_out = client.post(reverse("logout"))
+    assert logged_out.cookies[page_cache.STAFF_MARKER].value == ""
+    assert visit(client)[0]["X-Page-Cache"] == "hit"
+
+
+def test_junk_query_parameters_make_no_new_entry(client, nemuro):
+    first, _ = visit(client)
+    for junk in ("?utm_source=x", "?a=1&b=2", "?_=123456789"):
+        response, queries = visit(client, INDICATOR + junk)
+        assert response["X-Page-Cache"] == "hit" and queries == 0, junk
+        assert response.content == first.content
+
+
+def test_the_parameters_a_page_reads_are_keyed_in_a_canonical_order(client, nemuro):
+    url = reverse("strategy:projects", kwargs={"slug": SLUG})
+    one, _ = visit(client, url + "?page=2&sort=project")
+    two, queries = visit(client, url + "?sort=project&junk=1&page=2")
+    assert two["X-Page-Cache"] == "hit" and queries == 0 and two.content == one.content
+    filtered, _ = visit(client, url + "?q=%E5%A9%9A%E6%B4%BB&junk=1")
+    assert filtered["X-Page-Cache"] == "miss"
+    assert b"junk" not in filtered.content  # the view never saw the junk parameter
+
+
+def test_each_version_holds_a_bounded_number_of_pages(client, nemuro, settings):
+    settings.PUBLIC_PAGE_CACHE_MAX_ENTRIES = 3
+    url = reverse("strategy:projects", kwargs={"slug": SLUG})
+    stored = [visit(client, f"{url}?q=word{n}")[0].get("X-Page-Cache") for n in range(5)]
+    assert stored == ["miss", "miss", "miss", None, None]
+    assert visit(client, f"{url}?q=word0")[0]["X-Page-Cache"] == "hit"
+
+
+def test_an_edit_of_one_strategy_leaves_the_other_strategies_pages_cached(client, nemuro):
+    from strategy import data_version
+    from tests.factory import make_strategy, make_tree
+
+    other = make_strategy()
+    make_tree(other)
+    theirs = reverse("strategy:top", kwargs={"slug": other.slug})
+    mine = reverse("strategy:top", kwargs={"slug": SLUG})
+    listing = reverse("strategy:index")
+    for url in (theirs, mine, listing, INDICATOR):
+        visit(client, url)
+        assert visit(client, url)[0]["X-Page-Cache"] == "hit"
+
+    with data_version.writing(nemuro):
+        Indicator.objects.filter(strategy=nemuro, code="G1-1").update(name="出生率（改）")
+
+    assert visit(client, theirs)[0]["X-Page-Cache"] == "hit"
+    assert visit(client, mine)[0]["X-Page-Cache"] == "miss"
+    assert visit(client, listing)[0]["X-Page-Cache"] == "miss"
+    changed, _ = visit(client, INDICATOR)
+    assert changed["X-Page-Cache"] == "miss" and "出生率（改）" in changed.content.decode()
+
+
+def test_a_write_through_a_staff_url_is_attributed_to_its_strategy(client, nemuro, secretariat):
+    from tests.factory import make_strategy, make_tree
+
+    other = make_strategy()
+    make_tree(other)
+    theirs = reverse("strategy:top", kwargs={"slug": other.slug})
+    visit(client, theirs)
+    visit(client)
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("staff:publish", kwargs={"slug": SLUG, "year": 2017}), {"confirm": "on"}
+    )
+    assert response.status_code == 302
+    assert FiscalYear.objects.get(strategy=nemuro, year=2017).published_at is not None
+    client.logout()
+    assert visit(client, theirs)[0]["X-Page-Cache"] == "hit"
+    assert visit(client)[0]["X-Page-Cache"] == "miss"
+
+
+def test_a_write_that_names_no_strategy_drops_every_strategys_pages(client, nemuro):
+    from tests.factory import make_strategy, make_tree
+
+    other = make_strategy()
+    make_tree(other)
+    theirs = reverse("strategy:top", kwargs={"slug": other.slug})
+    visit(client, theirs)
+    assert visit(client, theirs)[0]["X-Page-Cache"] == "hit"
+    Indicator.objects.filter(strategy=nemuro, code="G1-1").update(unit="人")  # no writing()
+    assert visit(client, theirs)[0]["X-Page-Cache"] == "miss"
+
+
+def test_the_strategy_of_a_url_comes_from_its_path():
+    assert page_cache.strategy_of_path("/s/nemuro-sousei-2015/goals/1/") == "nemuro-sousei-2015"
+    assert page_cache.strategy_of_path("/staff/s/sapporo-2020/entry/") == "sapporo-2020"
+    assert page_cache.strategy_of_path("/strategies/") is None
+    assert page_cache.strategy_of_path("/admin/kpi/indicator/") is None
