@@ -6,6 +6,7 @@ import platform
 import sys
 
 from .common import PAGES, REPORT_YEAR
+from .report import report_pdf_rows
 
 
 def _page_rows(add, db: str, label: str, small: dict, big: dict) -> None:
@@ -102,14 +103,7 @@ def rows(results: dict) -> list[list[str]]:
             "< 1000 ms",
             r2["html_ms"] < 1000,
         )
-        add(
-            f"report {REPORT_YEAR} PDF ms",
-            label,
-            f"{r1['pdf_ms']:.0f}",
-            f"{r2['pdf_ms']:.0f}",
-            "",
-            None,
-        )
+        report_pdf_rows(add, label, r1, r2)
         e1, e2 = small["export"], big["export"]
         add(
             "export all results.csv: s (strategies, rows, MB)",
