@@ -36,7 +36,24 @@ class TargetKind(models.TextChoices):
     KEEP = "keep", _("維持")
 
 
+def tree_order(prefix: str = "") -> list:
+    """The order of the report, the one tree order of indicators: goal by goal, its 数値目標
+    first (no measure: NULL first on every database, which SQLite and PostgreSQL otherwise sort
+    differently), then the KPIs measure by measure, each by its position. `prefix`
+    (``"indicator__"``) orders the rows of a model that points at indicators the same way."""
+    return [
+        f"{prefix}goal__number",
+        models.F(f"{prefix}measure__code").asc(nulls_first=True),
+        f"{prefix}position",
+    ]
+
+
 class IndicatorQuerySet(RevisionedQuerySet):
+    def in_tree_order(self):
+        """In the tree order (``tree_order``), ties broken by id so that two reads in this order
+        list the indicators the same way (open data merges two such reads)."""
+        return self.order_by(*tree_order(), "pk")
+
     def goal_level(self):
         return self.filter(measure__isnull=True)
 
@@ -108,13 +125,8 @@ class Indicator(RevisionedNode):
     class Meta:
         verbose_name = _("指標")
         verbose_name_plural = _("指標（数値目標・KPI）")
-        # 数値目標 (no measure) first on every database: SQLite and PostgreSQL sort NULL differently
-        ordering = [
-            "strategy",
-            "goal__number",
-            models.F("measure__code").asc(nulls_first=True),
-            "position",
-        ]
+        # the tree order within each strategy (tree_order)
+        ordering = ["strategy", *tree_order()]
         constraints = [
             models.UniqueConstraint(
                 fields=["strategy", "code"],
@@ -150,7 +162,7 @@ class Indicator(RevisionedNode):
 
     @classmethod
     def tree_ordering(cls) -> list:
-        return ["goal__number", models.F("measure__code").asc(nulls_first=True), "position"]
+        return tree_order()
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -182,6 +194,11 @@ class Indicator(RevisionedNode):
 
 
 class AchievementQuerySet(models.QuerySet):
+    def in_tree_order(self):
+        """In the tree order of their indicators (``IndicatorQuerySet.in_tree_order``), then by
+        fiscal year."""
+        return self.order_by(*tree_order("indicator__"), "indicator_id", "fiscal_year__year")
+
     def with_year(self):
         return self.select_related("fiscal_year")
 

@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -348,68 +347,22 @@ def published_years(strategy: Strategy) -> list[FiscalYear]:
 
 
 def _indicators(strategy: Strategy):
-    """Every indicator of the strategy, retired ones included, in the order of the tree: goal,
-    its 数値目標 first, then its measures' KPIs."""
+    """Every indicator of the strategy, retired ones included, in the tree order
+    (``in_tree_order``: goal, its 数値目標 first, then its measures' KPIs)."""
     return (
         Indicator.objects.filter(strategy=strategy)
-        .select_related(
-            "goal", "measure", "measure__policy", "introduced_in", "retired_in", "predecessor"
-        )
-        .order_by(
-            "goal__number",
-            F("measure__policy__position").asc(nulls_first=True),
-            F("measure__number").asc(nulls_first=True),
-            "position",
-            "pk",
-        )
+        .select_related("goal", "measure", "introduced_in", "retired_in", "predecessor")
+        .in_tree_order()
     )
 
 
 def _results(strategy: Strategy):
-    """The results of the strategy's published years, in the order of `_indicators`, each
-    carrying the same sort key so the two streams can be merged."""
+    """The results of the strategy's published years in the same order as `_indicators` (the
+    tree order of their indicators, then the year), so the two streams can be merged."""
     return (
         Achievement.objects.published()
         .filter(indicator__strategy=strategy, fiscal_year__strategy=strategy)
-        .annotate(
-            key_goal=F("indicator__goal__number"),
-            key_policy=F("indicator__measure__policy__position"),
-            key_measure=F("indicator__measure__number"),
-            key_position=F("indicator__position"),
-        )
-        .order_by(
-            "key_goal",
-            F("key_policy").asc(nulls_first=True),
-            F("key_measure").asc(nulls_first=True),
-            "key_position",
-            "indicator_id",
-            "fiscal_year__year",
-        )
-    )
-
-
-def _none_first(value: int | None) -> int:
-    return -1 if value is None else value
-
-
-def _indicator_key(indicator: Indicator) -> tuple:
-    measure = indicator.measure
-    return (
-        indicator.goal.number,
-        _none_first(measure.policy.position if measure else None),
-        _none_first(measure.number if measure else None),
-        indicator.position,
-        indicator.pk,
-    )
-
-
-def _result_key(result: Achievement) -> tuple:
-    return (
-        result.key_goal,
-        _none_first(result.key_policy),
-        _none_first(result.key_measure),
-        result.key_position,
-        result.indicator_id,
+        .in_tree_order()
     )
 
 
@@ -420,7 +373,9 @@ def dataset_cells(
 
     Queries, whatever the size of the data: the published years (1, unless `years` is given),
     the indicators with their tree and revisions (1), the published results (1). Both big reads
-    are streamed with `.iterator()` and merged on their common sort key."""
+    are streamed with `.iterator()` in the same order (the database sorts both, so the order is
+    the same whatever its collation), every result belongs to an indicator of the first stream,
+    and so the results of each indicator are the ones at the head of the second stream."""
     if years is None:
         years = published_years(strategy)
     if not years:
@@ -437,11 +392,9 @@ def dataset_cells(
     results = _results(strategy).iterator(chunk_size=CHUNK_SIZE)
     pending = next(results, None)
     for indicator in _indicators(strategy).iterator(chunk_size=CHUNK_SIZE):
-        key = _indicator_key(indicator)
         found = {}
-        while pending is not None and _result_key(pending) <= key:
-            if pending.indicator_id == indicator.pk:
-                found[pending.fiscal_year_id] = pending
+        while pending is not None and pending.indicator_id == indicator.pk:
+            found[pending.fiscal_year_id] = pending
             pending = next(results, None)
         introduced = revision_of(indicator.introduced_in)
         retired = revision_of(indicator.retired_in)

@@ -14,7 +14,7 @@ import copy
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -413,7 +413,7 @@ class AchievementSheetResource(resources.ModelResource):
         indicators = list(
             Indicator.objects.filter(strategy=self.strategy)
             .in_force_at(self.revision)
-            .order_by(*SHEET_ORDER)
+            .in_tree_order()
         )
         stored = {
             a.indicator_id: a
@@ -430,15 +430,6 @@ class AchievementSheetResource(resources.ModelResource):
             achievement.fiscal_year = self.fiscal_year
             rows.append(achievement)
         return rows
-
-
-#: Goals in order; within a goal its 数値目標 first (no measure), then the KPIs measure by measure.
-SHEET_ORDER = (
-    "goal__number",
-    F("measure__policy__position").asc(nulls_first=True),
-    F("measure__number").asc(nulls_first=True),
-    "position",
-)
 
 
 def _strategy_knowing(strategy: Strategy, year: int, revision) -> Strategy:

@@ -141,25 +141,10 @@ class YearEntryPage:
         return (year - 1 if year - 1 in period else None, year + 1 if year + 1 in period else None)
 
 
-def _tree_order(indicator: Indicator) -> tuple:
-    """数値目標 first, then KPIs measure by measure (the order the report prints)."""
-    measure = indicator.measure
-    if measure is None:
-        return (indicator.goal.number, 0, 0, 0, indicator.position, indicator.code)
-    return (
-        indicator.goal.number,
-        1,
-        measure.policy.position,
-        measure.number,
-        indicator.position,
-        indicator.code,
-    )
-
-
 def year_entry_page(strategy: Strategy, year: int) -> YearEntryPage:
     """Every indicator in force in fiscal year `year` (the structure of the revision in force
-    that year), in the report's order, with this year's result and last year's result across
-    the indicator's lineage. 404 for a year outside the period.
+    that year), in the tree order (``in_tree_order``), with this year's result and last year's
+    result across the indicator's lineage. 404 for a year outside the period.
 
     Queries: fiscal year, revision in force, indicators with their tree, indicator chains,
     results of this year and last year (5)."""
@@ -173,9 +158,11 @@ def year_entry_page(strategy: Strategy, year: int) -> YearEntryPage:
         revision = strategy.revision_for_year(year)
     except Revision.DoesNotExist as exc:
         raise Http404("この年度に効力のある策定・改訂がありません。") from exc
-    indicators = sorted(
-        Indicator.objects.filter(strategy=strategy).in_force_at(revision).with_tree(),
-        key=_tree_order,
+    indicators = list(
+        Indicator.objects.filter(strategy=strategy)
+        .in_force_at(revision)
+        .with_tree()
+        .in_tree_order()
     )
     page = YearEntryPage(strategy, fiscal_year, revision)
     chains = lineages(strategy)

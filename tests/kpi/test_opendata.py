@@ -299,7 +299,7 @@ def test_the_downloads_run_a_fixed_number_of_queries(
     expected_rows = (SEEDED_INDICATORS + extra) * PUBLISHED_YEARS
     # 1 the strategy with its municipality (get_public_strategy)
     # 2 the published fiscal years
-    # 3 the indicators with goal, measure, policy, revisions and predecessor (iterator)
+    # 3 the indicators with goal, measure, revisions and predecessor (iterator)
     # 4 the published results, sorted like the indicators (iterator, merged in Python)
     with django_assert_num_queries(4):
         body = download(client, "opendata_csv", nemuro)

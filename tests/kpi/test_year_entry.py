@@ -492,11 +492,11 @@ def test_a_note_naming_the_year_of_the_figure_sets_its_data_year(note, year):
 
 # session, user, the user's permissions (2: own and group), strategy, fiscal year, revision in
 # force, indicators with their tree, indicator chains, this year's and last year's results, the
-# latest publication (the feed link in the page head), the user's groups (page header)
-ENTRY_QUERIES = 12
+# user's groups (page header)
+ENTRY_QUERIES = 11
 # session, user, permissions (2), strategy, fiscal years, adopted revisions, indicators, result
-# counts per year, the latest publication (feed link), the user's groups
-INDEX_QUERIES = 11
+# counts per year, the user's groups
+INDEX_QUERIES = 10
 
 
 @pytest.mark.parametrize(("page", "expected"), [("entry", ENTRY_QUERIES), ("index", INDEX_QUERIES)])
