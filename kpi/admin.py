@@ -17,8 +17,8 @@ from strategy.models import BasicGoal, FiscalYear
 
 from .amounts import exact_amount
 from .changes import format_change, year_change
-from .models import Achievement, ImportJob, Indicator
-from .progress import NO_DATA, progress_of
+from .models import Achievement, ImportJob, Indicator, TargetKind
+from .progress import ProgressStatus, progress_of
 
 
 class JapaneseHistoryHelper(HistoricalRecordContextHelper):
@@ -191,7 +191,7 @@ class AchievementAdmin(HistoryAdmin):
         """As the report prints it (「(0.16↑)」): from the previous year's value, or from the
         baseline for the strategy's first year; none for cumulative targets and printed texts."""
         indicator = obj.indicator
-        if indicator.kind == "cumulative" or obj.text or not hasattr(obj, "series"):
+        if indicator.kind == TargetKind.CUMULATIVE or obj.text or not hasattr(obj, "series"):
             return None
         year = obj.fiscal_year.year
         if year == indicator.strategy.first_fiscal_year:
@@ -210,7 +210,7 @@ class AchievementAdmin(HistoryAdmin):
         year = obj.fiscal_year.year
         results = [a for y, a in obj.series.items() if y <= year]
         result = progress_of(obj.indicator, results, obj.indicator.strategy)
-        if result.status == NO_DATA:
+        if result.status == ProgressStatus.NO_DATA:
             return None
         return f"{result.percent}（{result.status_label}）"
 

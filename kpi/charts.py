@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import matplotlib_fontja  # noqa: F401  (registers IPAexGothic and makes it the default font)
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -34,6 +36,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from strategy.models import PopulationFigure
 
 from .amounts import format_amount
+from .models import TargetKind
 
 # Bump when the drawing changes, so cached PNGs and ETags of the old drawing are not served.
 CHARTS_VERSION = 1
@@ -51,17 +54,18 @@ PENDING_FACE = "#ececec"
 PENDING_EDGE = "#8c8c8c"
 GRID = "#d9d9d9"
 
-RECORDED = "recorded"
-AGGREGATING = "aggregating"
-NOT_YET = "not_yet"
-NONE = "none"
-UNPUBLISHED = "unpublished"
-STATES = (RECORDED, AGGREGATING, NOT_YET, NONE, UNPUBLISHED)
-PENDING_STATES = (AGGREGATING, NOT_YET)
+
+class PointState(models.TextChoices):
+    """What a fiscal year on the indicator chart shows: a result's own state, or nothing."""
+
+    RECORDED = "recorded", _lazy("実績あり")
+    AGGREGATING = "aggregating", _lazy("集計中")
+    NOT_YET = "not_yet", _lazy("未集計")
+    NONE = "none", _lazy("データなし")  # published, nothing entered
+    UNPUBLISHED = "unpublished", _lazy("未公表")  # the year is not public yet
 
 
-def _pending_label(state: str) -> str:
-    return _("集計中") if state == AGGREGATING else _("未集計")
+PENDING_STATES = (PointState.AGGREGATING, PointState.NOT_YET)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,9 +89,9 @@ class YearPoint:
     text: str = ""
 
     def __post_init__(self):
-        if self.state not in STATES:
+        if self.state not in PointState.values:
             raise ValueError(f"unknown state {self.state!r}")
-        if self.value is not None and self.state != RECORDED:
+        if self.value is not None and self.state != PointState.RECORDED:
             raise ValueError(f"a {self.state} year cannot have a value")
 
 
@@ -116,7 +120,7 @@ class IndicatorChartData:
 def indicator_chart_data(row) -> IndicatorChartData:
     """The chart data of a ``kpi.selectors.IndicatorRow`` (built with published years only)."""
     indicator = row.indicator
-    cumulative = indicator.kind == "cumulative"
+    cumulative = indicator.kind == TargetKind.CUMULATIVE
     points = []
     running = Decimal(0)
     for cell in row.cells:
@@ -124,10 +128,10 @@ def indicator_chart_data(row) -> IndicatorChartData:
         achievement = cell.achievement
         if not cell.is_published:
             # Never read the achievement of an unpublished year, whoever built the row.
-            points.append(YearPoint(label, None, UNPUBLISHED))
+            points.append(YearPoint(label, None, PointState.UNPUBLISHED))
         elif achievement is None:
-            points.append(YearPoint(label, None, NONE))
-        elif achievement.state != RECORDED:
+            points.append(YearPoint(label, None, PointState.NONE))
+        elif achievement.state != PointState.RECORDED:
             points.append(YearPoint(label, None, achievement.state, cell.value_text))
         elif cumulative and achievement.value is not None:
             # The printed 累計 when the report gives one, else the sum of the yearly values.
@@ -136,9 +140,11 @@ def indicator_chart_data(row) -> IndicatorChartData:
                 if achievement.cumulative is not None
                 else (running + achievement.value)
             )
-            points.append(YearPoint(label, running, RECORDED, indicator.format_value(running)))
+            points.append(
+                YearPoint(label, running, PointState.RECORDED, indicator.format_value(running))
+            )
         else:
-            points.append(YearPoint(label, achievement.value, RECORDED, cell.value_text))
+            points.append(YearPoint(label, achievement.value, PointState.RECORDED, cell.value_text))
     target_label = _("目標")
     if indicator.target_text:
         target_label = f"{target_label} {indicator.target_text}"
@@ -237,7 +243,7 @@ def indicator_figure(data: IndicatorChartData) -> Figure:
             ax.text(
                 x,
                 0.5,
-                _pending_label(point.state),
+                str(PointState(point.state).label),
                 transform=band,
                 ha="center",
                 va="center",
@@ -246,15 +252,21 @@ def indicator_figure(data: IndicatorChartData) -> Figure:
                 bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none"},
                 zorder=5,
             )
-        elif point.state == UNPUBLISHED:
+        elif point.state == PointState.UNPUBLISHED:
             ax.text(
-                x, 0.06, _("未公表"), transform=band, ha="center", va="bottom", fontsize=8.5
+                x,
+                0.06,
+                str(PointState.UNPUBLISHED.label),
+                transform=band,
+                ha="center",
+                va="bottom",
+                fontsize=8.5,
             ).set_color(MUTED)
 
     ax.set_xticks(xs, labels)
     ax.set_xlim(-0.5, len(xs) - 0.5)
     for tick, point in zip(ax.get_xticklabels()[1:], data.points, strict=True):
-        if point.state == UNPUBLISHED:
+        if point.state == PointState.UNPUBLISHED:
             tick.set_color(MUTED)
     if data.decimals == 0:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # no 0.5人
@@ -341,18 +353,17 @@ def indicator_alt_text(data: IndicatorChartData) -> str:
         parts.append(f"{data.baseline_label}{data.format(data.baseline_value)}")
     points = list(data.points)
     trailing = 0
-    while trailing < len(points) and points[len(points) - 1 - trailing].state == UNPUBLISHED:
+    last = len(points) - 1
+    while trailing < len(points) and points[last - trailing].state == PointState.UNPUBLISHED:
         trailing += 1
     shown = points[: len(points) - trailing]
     for point in shown:
-        if point.state == RECORDED:
+        if point.state == PointState.RECORDED:
             text = point.text or (data.format(point.value) if point.value is not None else "")
         elif point.state in PENDING_STATES:
-            text = point.text or _pending_label(point.state)
-        elif point.state == UNPUBLISHED:
-            text = _("未公表")
+            text = point.text or str(PointState(point.state).label)
         else:
-            text = _("データなし")
+            text = str(PointState(point.state).label)
         parts.append(f"{point.label} {text}")
     if trailing == 1:
         parts.append(_("%(year)sは未公表") % {"year": points[-1].label})

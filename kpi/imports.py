@@ -16,7 +16,7 @@ from pathlib import PurePath
 import tablib
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -46,17 +46,21 @@ NO_DATA_ROWS = _lazy(
     "データの行がありません。1行目の見出しの下（2行目から）に指標ごとの実績を入力してください。"
 )
 
-KIND_LABELS = {
-    "new": _lazy("新規"),
-    "update": _lazy("更新"),
-    "unchanged": _lazy("変更なし"),
-    "invalid": _lazy("エラー"),
-}
+
+class PreviewKind(models.TextChoices):
+    """What confirming the import would do to a row's result (stored in each preview row)."""
+
+    NEW = "new", _lazy("新規")
+    UPDATE = "update", _lazy("更新")
+    UNCHANGED = "unchanged", _lazy("変更なし")
+    INVALID = "invalid", _lazy("エラー")
+
+
 _KINDS = {
-    RowResult.IMPORT_TYPE_NEW: "new",
-    RowResult.IMPORT_TYPE_UPDATE: "update",
-    RowResult.IMPORT_TYPE_SKIP: "unchanged",
-    RowResult.IMPORT_TYPE_INVALID: "invalid",
+    RowResult.IMPORT_TYPE_NEW: PreviewKind.NEW,
+    RowResult.IMPORT_TYPE_UPDATE: PreviewKind.UPDATE,
+    RowResult.IMPORT_TYPE_SKIP: PreviewKind.UNCHANGED,
+    RowResult.IMPORT_TYPE_INVALID: PreviewKind.INVALID,
 }
 
 
@@ -405,8 +409,8 @@ def _preview_row(resource, number: int, values: dict, row_result: RowResult) -> 
         "code": code,
         "name": indicator.name if indicator else "",
         "kind": kind,
-        "old": describe(original),
-        "new": describe(row_result.instance) if kind != "invalid" else "",
+        "old": preview_text(original),
+        "new": preview_text(row_result.instance) if kind != PreviewKind.INVALID else "",
         "errors": errors,
     }
 
@@ -426,7 +430,7 @@ def _messages(resource, error: ValidationError) -> list[str]:
     return messages
 
 
-def describe(achievement: Achievement | None) -> str:
+def preview_text(achievement: Achievement | None) -> str:
     """A result in a few words for the preview: 「64人／累計100人／注記「住民基本台帳」」. Amounts
     are for people (``Indicator.format_value``): rounded to the indicator's decimals."""
     if achievement is None:
@@ -447,7 +451,7 @@ def describe(achievement: Achievement | None) -> str:
 
 def preview_summary(preview: list[dict]) -> dict[str, int]:
     """How many rows are 新規, 更新, 変更なし and エラー."""
-    summary = dict.fromkeys(KIND_LABELS, 0)
+    summary = dict.fromkeys(PreviewKind.values, 0)
     for row in preview:
         summary[row["kind"]] += 1
     return summary

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +56,12 @@ class DatasetCell(NamedTuple):
     retired: str
 
 
-TYPE_LABELS = {"string": _("文字列"), "integer": _("整数"), "number": _("数値")}
+class FieldType(models.TextChoices):
+    """The JSON type of a column ("" in the CSV is null in JSON)."""
+
+    STRING = "string", _("文字列")
+    INTEGER = "integer", _("整数")
+    NUMBER = "number", _("数値")
 
 
 @dataclass(frozen=True)
@@ -63,14 +69,14 @@ class Field:
     """One column: its name (the CSV header and the JSON key), JSON type, meaning and example."""
 
     name: str
-    type: str  # "string", "integer" or "number" (the JSON type; "" in CSV is null in JSON)
+    type: FieldType
     description: str
     example: str
     value: Callable[[DatasetCell], str]
 
     @property
     def type_label(self) -> str:
-        return str(TYPE_LABELS[self.type])
+        return str(FieldType(self.type).label)
 
 
 def vocabulary() -> tuple[dict[str, str], dict[str, str]]:
@@ -133,35 +139,35 @@ def _optional_int(value: int | None) -> str:
 FIELDS: tuple[Field, ...] = (
     Field(
         "全国地方公共団体コード",
-        "string",
+        FieldType.STRING,
         _("総務省の全国地方公共団体コード（検査数字を含む6桁）。先頭の0を含む文字列です。"),
         "012238",
         lambda c: c.strategy.municipality.code,
     ),
     Field(
         "地方公共団体名",
-        "string",
+        FieldType.STRING,
         _("都道府県名と市区町村名。"),
         "北海道根室市",
         lambda c: f"{c.strategy.municipality.prefecture}{c.strategy.municipality.name}",
     ),
     Field(
         "戦略名",
-        "string",
+        FieldType.STRING,
         _("総合戦略の名称。"),
         "根室市創生総合戦略",
         lambda c: c.strategy.name,
     ),
     Field(
         "基本目標番号",
-        "integer",
+        FieldType.INTEGER,
         _("指標が属する基本目標の番号。"),
         "1",
         lambda c: str(c.indicator.goal.number),
     ),
     Field(
         "施策コード",
-        "string",
+        FieldType.STRING,
         _(
             "KPIが属する施策の基本的方向のコード（基本目標番号・施策の記号・丸数字）。数値目標は空欄。"
         ),
@@ -170,7 +176,7 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "指標コード",
-        "string",
+        FieldType.STRING,
         _(
             "戦略内で一意な指標のコード。数値目標は「G基本目標番号-順序」、KPIは「施策コード-順序」。"
         ),
@@ -179,42 +185,42 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "指標区分",
-        "string",
+        FieldType.STRING,
         _("「数値目標」（基本目標の指標）または「KPI」（重要業績評価指標、施策の指標）。"),
         "数値目標",
         lambda c: c.indicator.level_label,
     ),
     Field(
         "指標名",
-        "string",
+        FieldType.STRING,
         _("指標の名称（戦略の記載どおり）。"),
         "合計特殊出生率",
         lambda c: c.indicator.name,
     ),
     Field(
         "単位",
-        "string",
+        FieldType.STRING,
         _("実績値・累計・基準値・目標値の単位。単位のない指標（比率など）は空欄。"),
         "億円",
         lambda c: c.indicator.unit,
     ),
     Field(
         "年度",
-        "integer",
+        FieldType.INTEGER,
         _("実績の年度。年度の始まる西暦年（平成28年度なら2016）。公表済みの年度のみ収録します。"),
         "2016",
         lambda c: str(c.fiscal_year.year),
     ),
     Field(
         "年度表記",
-        "string",
+        FieldType.STRING,
         _("年度の和暦表記（H28 = 平成28年度）。"),
         "H28",
         lambda c: fiscal.short_label(c.fiscal_year.year),
     ),
     Field(
         "実績値",
-        "number",
+        FieldType.NUMBER,
         _(
             "その年度の実績。桁区切りのない数値で、登録された値を丸めずに表します"
             "（小数点以下は指標ごとの桁数以上）。"
@@ -225,14 +231,14 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "累計",
-        "number",
+        FieldType.NUMBER,
         _("計画期間の初年度からの累計（資料に記載がある場合）。"),
         "46.0",
         _result_number("cumulative"),
     ),
     Field(
         "状態",
-        "string",
+        FieldType.STRING,
         _(
             "実績あり／集計中／未集計（登録済みの実績の状態）、未登録（その年度の実績が登録されて"
             "いない）、対象外（その年度の戦略の版にない指標。改訂で追加・廃止された指標）。"
@@ -242,84 +248,84 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "注記",
-        "string",
+        FieldType.STRING,
         _("実績に付された注記（「H25 数値」「住民基本台帳」など）。"),
         "H25 数値",
         _result("note"),
     ),
     Field(
         "データ年度",
-        "integer",
+        FieldType.INTEGER,
         _("実績値が別の年度の数値である場合の、その年度（西暦）。「H25 数値」なら2013。"),
         "2013",
         _data_year,
     ),
     Field(
         "表記",
-        "string",
+        FieldType.STRING,
         _("実績が数値でない場合の、資料の表記どおりの文字列。"),
         "ゼロ名維持 (地域課題あり)",
         _result("text"),
     ),
     Field(
         "基準値",
-        "number",
+        FieldType.NUMBER,
         _("策定時の基準値。数値で示されていない場合は空欄。"),
         "1.37",
         lambda c: exact_amount(c.indicator.baseline_value, decimals=c.indicator.decimals),
     ),
     Field(
         "基準値表記",
-        "string",
+        FieldType.STRING,
         _("基準値が数値でない場合の表記（「—」は基準値の記載なし）。"),
         "—",
         lambda c: c.indicator.baseline_text,
     ),
     Field(
         "基準値注記",
-        "string",
+        FieldType.STRING,
         _("基準値の出典・時点の注記（「H23 数値」など）。"),
         "H23 数値",
         lambda c: c.indicator.baseline_note,
     ),
     Field(
         "目標値",
-        "number",
+        FieldType.NUMBER,
         _("目標の数値。"),
         "1.49",
         lambda c: exact_amount(c.indicator.target_value, decimals=c.indicator.decimals),
     ),
     Field(
         "目標",
-        "string",
+        FieldType.STRING,
         _("目標の文言（戦略の記載どおり）。"),
         "5年で1.49とし0.12ポイント向上",
         lambda c: c.indicator.target_text,
     ),
     Field(
         "目標年度",
-        "integer",
+        FieldType.INTEGER,
         _("目標を達成する年度（西暦）。"),
         "2019",
         lambda c: _optional_int(c.indicator.target_fiscal_year),
     ),
     Field(
         "有効版",
-        "string",
+        FieldType.STRING,
         _("この指標を定めた戦略の版（策定・改訂の日付と区分）。"),
         "2015-10-30 策定",
         lambda c: c.introduced,
     ),
     Field(
         "廃止版",
-        "string",
+        FieldType.STRING,
         _("この指標を廃止した改訂（現行の指標は空欄）。廃止後も過去の実績は収録します。"),
         "2017-11-22 改訂",
         lambda c: c.retired,
     ),
     Field(
         "改訂前の指標コード",
-        "string",
+        FieldType.STRING,
         _(
             "改訂で目標や位置が変わった指標の、改訂前の指標コード。"
             "両者の実績をつなげると一続きの推移になります。"
@@ -411,7 +417,7 @@ def dataset_cells(
             )
 
 
-def row_values(cell: DatasetCell) -> list[str]:
+def dataset_row(cell: DatasetCell) -> list[str]:
     """One row as the CSV writes it: a string per field ("" for empty)."""
     return [field.value(cell) for field in FIELDS]
 
@@ -419,7 +425,7 @@ def row_values(cell: DatasetCell) -> list[str]:
 def dataset_rows(strategy: Strategy, years: list[FiscalYear] | None = None) -> Iterator[list[str]]:
     """The rows of the data set, in `FIELDS` order (see `dataset_cells` for the queries)."""
     for cell in dataset_cells(strategy, years):
-        yield row_values(cell)
+        yield dataset_row(cell)
 
 
 class _Echo:
@@ -450,7 +456,7 @@ def _batched(lines: Iterable[str]) -> Iterator[str]:
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
 _JSON_KEYS = tuple(_JSON.encode(field.name) + ": " for field in FIELDS)
-_JSON_IS_TEXT = tuple(field.type == "string" for field in FIELDS)
+_JSON_IS_TEXT = tuple(field.type == FieldType.STRING for field in FIELDS)
 
 
 def json_row(values: list[str]) -> str:

@@ -15,21 +15,27 @@ data year when it describes another year, e.g. 「H25 数値」, measured from t
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-ON_TRACK = "on_track"
-BEHIND = "behind"
-NO_DATA = "no_data"
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-STATUS_LABELS = {ON_TRACK: "順調", BEHIND: "遅れ", NO_DATA: "データなし"}
+from .models import AchievementState, Direction, TargetKind
+
+
+class ProgressStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("順調")
+    BEHIND = "behind", _("遅れ")
+    NO_DATA = "no_data", _("データなし")
+
 
 FORMULAS = {
-    ("level", "higher"): "（実績 − 基準値）÷（目標値 − 基準値）",
-    ("level", "lower"): "（基準値 − 実績）÷（基準値 − 目標値）",
-    ("annual", "higher"): "（実績 − 基準値）÷（目標値 − 基準値）",
-    ("annual", "lower"): "（基準値 − 実績）÷（基準値 − 目標値）",
+    (TargetKind.LEVEL, Direction.HIGHER): "（実績 − 基準値）÷（目標値 − 基準値）",
+    (TargetKind.LEVEL, Direction.LOWER): "（基準値 − 実績）÷（基準値 − 目標値）",
+    (TargetKind.ANNUAL, Direction.HIGHER): "（実績 − 基準値）÷（目標値 − 基準値）",
+    (TargetKind.ANNUAL, Direction.LOWER): "（基準値 − 実績）÷（基準値 − 目標値）",
     "no_baseline": "実績 ÷ 目標値",
     "floor": "目標値を満たしていれば100%、満たしていなければ0%",
-    "cumulative": "累計 ÷ 目標値",
-    "keep": "目標の水準を維持していれば100%、していなければ0%",
+    TargetKind.CUMULATIVE: "累計 ÷ 目標値",
+    TargetKind.KEEP: "目標の水準を維持していれば100%、していなければ0%",
 }
 
 
@@ -44,7 +50,7 @@ class Progress:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(ProgressStatus(self.status).label)
 
     @property
     def percent(self) -> str:
@@ -77,11 +83,13 @@ def progress_of(indicator, achievements, strategy) -> Progress:
     """Progress of `indicator` from its yearly rows (already limited to what the reader may see),
     in fiscal-year order or not."""
     recorded = sorted(
-        (a for a in achievements if a.state == "recorded" and a.value is not None),
+        (a for a in achievements if a.state == AchievementState.RECORDED and a.value is not None),
         key=lambda a: a.fiscal_year.year,
     )
     if not recorded or indicator.target_value is None:
-        return Progress(status=NO_DATA, formula="実績または目標値がないため算出できません")
+        return Progress(
+            status=ProgressStatus.NO_DATA, formula="実績または目標値がないため算出できません"
+        )
     latest = recorded[-1]
     target = indicator.target_value
     baseline = indicator.baseline_value
@@ -90,35 +98,37 @@ def progress_of(indicator, achievements, strategy) -> Progress:
     inputs = [("実績", f"{fmt(value)}（{latest.fiscal_year.short_label}）")]
     kind, direction = indicator.kind, indicator.direction
 
-    if kind == "cumulative":
+    if kind == TargetKind.CUMULATIVE:
         total = latest.cumulative
         if total is None:
             total = sum((a.value for a in recorded), Decimal(0))
         inputs = [("累計", f"{fmt(total)}（{latest.fiscal_year.short_label}まで）")]
-        rate, formula = _ratio(total, target), FORMULAS["cumulative"]
-    elif kind == "keep" or direction == "keep":
+        rate, formula = _ratio(total, target), FORMULAS[TargetKind.CUMULATIVE]
+    elif kind == TargetKind.KEEP or direction == Direction.KEEP:
         rate = Decimal(1) if value == target else Decimal(0)
-        formula = FORMULAS["keep"]
+        formula = FORMULAS[TargetKind.KEEP]
     elif baseline is None:
         rate, formula = _ratio(value, target), FORMULAS["no_baseline"]
-    elif (direction == "higher" and baseline >= target) or (
-        direction == "lower" and baseline <= target
+    elif (direction == Direction.HIGHER and baseline >= target) or (
+        direction == Direction.LOWER and baseline <= target
     ):
-        met = value >= target if direction == "higher" else value <= target
+        met = value >= target if direction == Direction.HIGHER else value <= target
         rate, formula = (Decimal(1) if met else Decimal(0)), FORMULAS["floor"]
-    elif direction == "lower":
-        rate, formula = _ratio(baseline - value, baseline - target), FORMULAS[("level", "lower")]
+    elif direction == Direction.LOWER:
+        rate = _ratio(baseline - value, baseline - target)
+        formula = FORMULAS[(TargetKind.LEVEL, Direction.LOWER)]
     else:
-        rate, formula = _ratio(value - baseline, target - baseline), FORMULAS[("level", "higher")]
+        rate = _ratio(value - baseline, target - baseline)
+        formula = FORMULAS[(TargetKind.LEVEL, Direction.HIGHER)]
 
-    if baseline is not None and kind != "cumulative":
+    if baseline is not None and kind != TargetKind.CUMULATIVE:
         inputs.append(("基準値", fmt(baseline)))
     inputs.append(("目標値", fmt(target)))
     expected = _elapsed(indicator, latest, strategy)
     inputs.append(("期間の経過割合", f"{expected * 100:.1f}%"))
     if rate is None:
-        return Progress(status=NO_DATA, formula=formula, inputs=inputs)
-    status = ON_TRACK if rate >= expected else BEHIND
+        return Progress(status=ProgressStatus.NO_DATA, formula=formula, inputs=inputs)
+    status = ProgressStatus.ON_TRACK if rate >= expected else ProgressStatus.BEHIND
     return Progress(
         status=status,
         rate=rate,

@@ -7,8 +7,8 @@ from decimal import Decimal
 from strategy.models import FiscalYear, Strategy
 
 from .changes import format_change, year_change
-from .models import Achievement, Indicator
-from .progress import Progress, progress_of
+from .models import Achievement, Indicator, TargetKind
+from .progress import Progress, ProgressStatus, progress_of
 
 
 @dataclass
@@ -22,7 +22,7 @@ class YearCell:
 
     @property
     def is_pending(self) -> bool:
-        return self.achievement is not None and self.achievement.state != "recorded"
+        return self.achievement is not None and self.achievement.state != Achievement.State.RECORDED
 
     @property
     def is_published(self) -> bool:
@@ -105,7 +105,7 @@ def indicator_rows(
                 if achievement.cumulative is not None:
                     cell.cumulative_text = indicator.format_value(achievement.cumulative)
             if achievement is not None:
-                if indicator.kind != "cumulative" and not achievement.text:
+                if indicator.kind != TargetKind.CUMULATIVE and not achievement.text:
                     cell.change = year_change(achievement.value, previous)
                     cell.change_text = format_change(
                         cell.change, unit=indicator.unit, decimals=indicator.decimals
@@ -119,12 +119,9 @@ def indicator_rows(
     return rows
 
 
-PROGRESS_KEYS = ("on_track", "behind", "no_data")
-
-
 def progress_summary(rows: list[IndicatorRow]) -> dict[str, int]:
     """How many indicators are on track, behind, or without data."""
-    summary = dict.fromkeys(PROGRESS_KEYS, 0)
+    summary = dict.fromkeys(ProgressStatus.values, 0)
     for row in rows:
         summary[row.progress.status] += 1
     return summary

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ..amounts import decimal_places, parse_amount
 from ..constraints import check_violations, error_dict
 from ..models import AMOUNT, Achievement
-from .page import EntryRow, YearEntryPage, row_values, version_of
+from .page import EntryRow, YearEntryPage, input_values, version_of
 from .save import EDITABLE, RowErrors, RowInput
 
 State = Achievement.State
@@ -228,7 +228,7 @@ class BaseYearEntryFormSet(forms.BaseFormSet):
             if pk in refusal.refreshed:
                 current = refusal.refreshed[pk]
                 form.data[form.add_prefix("version")] = version_of(current)
-                for name, text in row_values(form.row, current).items():
+                for name, text in input_values(form.row, current).items():
                     form.data[form.add_initial_prefix(name)] = text
 
     def refuse_all(self, message) -> None:

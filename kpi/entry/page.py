@@ -88,10 +88,10 @@ class EntryRow:
         return self.indicator.format_value(self.previous.cumulative)
 
     def initial(self) -> dict:
-        return {"indicator": self.indicator.pk, "version": self.version, **row_values(self)}
+        return {"indicator": self.indicator.pk, "version": self.version, **input_values(self)}
 
 
-def row_values(row: EntryRow, achievement: Achievement | None = ...) -> dict:
+def input_values(row: EntryRow, achievement: Achievement | None = ...) -> dict:
     """The editable inputs as the form shows them for a stored result (or an empty row). The
     amounts are exact (``kpi.amounts.exact_amount``): saving the form again never rounds."""
     if achievement is ...:

@@ -88,9 +88,10 @@ class RowErrors(Exception):
         self.refreshed = refreshed
 
 
-def describe(indicator: Indicator, value, cumulative, state, note) -> str:
-    """A row's content in a sentence: 「1.55」, 「64人（累計100人）」, 「集計中」, 「未入力」. Amounts
-    are for people (``Indicator.format_value``): rounded to the indicator's decimals."""
+def conflict_text(indicator: Indicator, value, cumulative, state, note) -> str:
+    """A row as the conflict message quotes it (yours and theirs): 「1.55」, 「64人（累計100人）」,
+    「集計中」, 「未入力」. Amounts are for people (``Indicator.format_value``): rounded to the
+    indicator's decimals."""
     if state != State.RECORDED:
         text = str(State(state).label)
     elif value is None:
@@ -105,7 +106,7 @@ def describe(indicator: Indicator, value, cumulative, state, note) -> str:
 
 
 def _stale_message(row: RowInput, current: Achievement | None, version: str) -> ValidationError:
-    mine = describe(row.indicator, row.value, row.cumulative, row.state, row.note)
+    mine = conflict_text(row.indicator, row.value, row.cumulative, row.state, row.note)
     if current is None:
         return ValidationError(
             _(
@@ -116,7 +117,9 @@ def _stale_message(row: RowInput, current: Achievement | None, version: str) -> 
             params={"mine": mine},
         )
     when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M")
-    theirs = describe(row.indicator, current.value, current.cumulative, current.state, current.note)
+    theirs = conflict_text(
+        row.indicator, current.value, current.cumulative, current.state, current.note
+    )
     message = (
         _(
             "この実績は他の職員が %(when)s に登録しました（現在の値: %(theirs)s、"

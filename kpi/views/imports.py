@@ -155,7 +155,9 @@ def import_job(request, slug, pk):
         {
             "strategy": job.strategy,
             "job": job,
-            "rows": [{**row, "kind_label": imports.KIND_LABELS[row["kind"]]} for row in preview],
+            "rows": [
+                {**row, "kind_label": imports.PreviewKind(row["kind"]).label} for row in preview
+            ],
             "error_rows": [row for row in preview if row["errors"]],
             "summary": imports.preview_summary(preview),
             "progress_label": imports.progress_label(job),
