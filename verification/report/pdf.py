@@ -43,6 +43,20 @@ from strategy import data_version
 
 logger = logging.getLogger(__name__)
 
+
+class _BrowserCssNotes(logging.Filter):
+    """WeasyPrint warns about every property it does not support in the pages' CSS, which is
+    written for browsers (``overflow-x``, ``line-break``…): expected, not faults, and they would
+    fill the log with the same lines on every print. Other warnings and errors pass."""
+
+    NOTES = ("Ignored `", "Expected a media type", "Invalid media type")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(self.NOTES)
+
+
+logging.getLogger("weasyprint").addFilter(_BrowserCssNotes())
+
 PDF_CONTENT_TYPE = "application/pdf"
 # Long enough for a year's worth of downloads; a write to the strategy changes the key anyway.
 PDF_CACHE_SECONDS = 7 * 24 * 3600
