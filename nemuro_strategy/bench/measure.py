@@ -164,7 +164,7 @@ def export_child_env(environ) -> dict[str, str]:
 
 def export_child() -> dict:
     """The export in this (child) process: its RSS once every view's imports are loaded (the
-    baseline: Django, matplotlib, reportlab, openpyxl…), then its own peak RSS over the export
+    baseline: Django, matplotlib, WeasyPrint, openpyxl…), then its own peak RSS over the export
     (see rss.py for why not ru_maxrss)."""
     from django.conf import settings
     from django.urls import get_resolver
