@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from strategy import fiscal
+from strategy.admin_scoping import ScopedAdminMixin
 from strategy.models import BasicGoal, FiscalYear
 
 from .amounts import exact_amount
@@ -37,7 +38,7 @@ class JapaneseHistoryHelper(HistoricalRecordContextHelper):
         return value
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return JapaneseHistoryHelper(self.model, historical_record)
 
@@ -80,7 +81,7 @@ class FiscalYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AchievementInline(admin.TabularInline):
+class AchievementInline(ScopedAdminMixin, admin.TabularInline):
     model = Achievement
     extra = 0
     fields = ("fiscal_year", "state", "value", "cumulative", "note", "data_year", "text")
@@ -216,7 +217,7 @@ class AchievementAdmin(HistoryAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Uploaded entry sheets, read only: they are checked and applied on the import pages."""
 
     list_display = ("filename", "strategy", "fiscal_year", "status", "user", "created_at")

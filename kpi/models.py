@@ -115,12 +115,23 @@ class Indicator(RevisionedNode):
     target_text = models.CharField(_("目標（表記）"), max_length=200)
     target_fiscal_year = models.PositiveSmallIntegerField(_("目標年度"), null=True, blank=True)
     footnote = models.TextField(_("注記"), blank=True)
+    department = models.ForeignKey(
+        "strategy.Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("担当課"),
+        help_text=_("施策の担当課と異なる場合（数値目標など）だけ指定します。"),
+    )
 
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("指標の変更履歴"))
 
     tree_rank = 40
     label_related = ("measure",)
+
+    scope_path = "strategy__municipality"
 
     class Meta:
         verbose_name = _("指標")
@@ -166,6 +177,16 @@ class Indicator(RevisionedNode):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @staticmethod
+    def department_q(department_ids, prefix: str = "") -> Q:
+        """Indicators of these departments: their own department, else their measure's."""
+        return Q(**{f"{prefix}department__in": department_ids}) | Q(
+            **{
+                f"{prefix}department__isnull": True,
+                f"{prefix}measure__department__in": department_ids,
+            }
+        )
 
     @property
     def is_goal_level(self) -> bool:
@@ -259,6 +280,8 @@ class Achievement(models.Model):
     objects = AchievementQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("実績の変更履歴"))
 
+    scope_path = "indicator__strategy__municipality"
+
     class Meta:
         verbose_name = _("実績")
         verbose_name_plural = _("実績")
@@ -307,6 +330,11 @@ class Achievement(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {self.fiscal_year}"
+
+    @staticmethod
+    def department_q(department_ids) -> Q:
+        """Results of these departments' indicators."""
+        return Indicator.department_q(department_ids, prefix="indicator__")
 
     def clean(self):
         super().clean()
@@ -397,6 +425,8 @@ class ImportJob(models.Model):
     applied_at = models.DateTimeField(_("反映日時"), null=True, blank=True)
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    scope_path = "strategy__municipality"
 
     class Meta:
         verbose_name = _("Excel取り込み")

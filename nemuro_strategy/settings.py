@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "nemuro_strategy.context.site",  # contact line, last-updated date
+                "nemuro_strategy.staff.context.staff_memberships",  # roles on staff pages
             ],
         },
     },
@@ -143,7 +144,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # django-axes first: it refuses a locked-out username+IP before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # permissions of the roles a user holds in their municipalities (strategy.access scopes them)
+    "strategy.auth.MembershipBackend",
 ]
 
 LOGIN_URL = "login"

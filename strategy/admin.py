@@ -3,12 +3,15 @@ from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_scoping import ScopedAdminMixin
 from .models import (
     Amendment,
     BasicGoal,
+    Department,
     FiscalYear,
     GoalDirection,
     Measure,
+    Membership,
     Municipality,
     Policy,
     PopulationFigure,
@@ -25,18 +28,18 @@ LIFE_FIELDS = ("introduced_in", "retired_in", "predecessor")
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "prefecture", "name")
     search_fields = ("code", "name", "prefecture")
 
 
-class RevisionInline(admin.TabularInline):
+class RevisionInline(ScopedAdminMixin, admin.TabularInline):
     model = Revision
     extra = 0
     fields = ("sequence", "status", "title", "date", "first_fiscal_year", "note")
 
 
-class FiscalYearInline(admin.TabularInline):
+class FiscalYearInline(ScopedAdminMixin, admin.TabularInline):
     model = FiscalYear
     extra = 0
     fields = ("year", "label")
@@ -52,7 +55,7 @@ class FiscalYearInline(admin.TabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(admin.ModelAdmin):
+class StrategyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "municipality", "philosophy", "period")
     search_fields = ("name", "municipality__name", "municipality__code")
     list_select_related = ("municipality",)
@@ -64,13 +67,13 @@ class StrategyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "strategy", "sequence", "status", "date", "first_fiscal_year")
     list_filter = ("status", "strategy")
     list_select_related = ("strategy",)
 
 
-class RevisionedAdmin(admin.ModelAdmin):
+class RevisionedAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Shared set-up for nodes with a life cycle across revisions."""
 
     list_select_related = ("introduced_in", "retired_in")
@@ -84,7 +87,7 @@ class RevisionedAdmin(admin.ModelAdmin):
         return obj.retired_in or "—"
 
 
-class GoalDirectionInline(admin.TabularInline):
+class GoalDirectionInline(ScopedAdminMixin, admin.TabularInline):
     model = GoalDirection
     extra = 0
     fields = ("position", "text", "introduced_in", "retired_in")
@@ -107,7 +110,7 @@ class PolicyAdmin(RevisionedAdmin):
     list_select_related = ("goal", "introduced_in", "retired_in")
 
 
-class ProjectListingInline(admin.TabularInline):
+class ProjectListingInline(ScopedAdminMixin, admin.TabularInline):
     model = ProjectListing
     fk_name = "measure"
     extra = 0
@@ -126,14 +129,14 @@ class ProjectListingInline(admin.TabularInline):
 
 @admin.register(Measure)
 class MeasureAdmin(RevisionedAdmin):
-    list_display = ("code", "name", "policy", "introduced", "retired")
-    list_filter = ("policy__goal__number", "policy", "introduced_in", "strategy")
+    list_display = ("code", "name", "policy", "department", "introduced", "retired")
+    list_filter = ("policy__goal__number", "department", "policy", "introduced_in", "strategy")
     search_fields = ("code", "name", "description")
-    list_select_related = ("policy", "introduced_in", "retired_in")
+    list_select_related = ("policy", "department", "introduced_in", "retired_in")
     inlines = [ProjectListingInline]
 
 
-class ListingOfProjectInline(admin.TabularInline):
+class ListingOfProjectInline(ScopedAdminMixin, admin.TabularInline):
     model = ProjectListing
     fk_name = "project"
     extra = 0
@@ -150,7 +153,7 @@ class ListingOfProjectInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "strategy", "listing_count")
     search_fields = ("name",)
     list_filter = ("strategy",)
@@ -184,14 +187,14 @@ class ProjectListingAdmin(RevisionedAdmin):
     list_select_related = ("measure", "project", "introduced_in", "retired_in")
 
 
-class ProjectOutputLineInline(admin.TabularInline):
+class ProjectOutputLineInline(ScopedAdminMixin, admin.TabularInline):
     model = ProjectOutputLine
     extra = 0
     fields = ("position", "label", "text", "value", "unit")
 
 
 @admin.register(ProjectOutput)
-class ProjectOutputAdmin(SimpleHistoryAdmin):
+class ProjectOutputAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("number", "title", "project", "measure", "fiscal_year", "period")
     list_filter = ("fiscal_year", "measure__policy__goal__number", "private_sector", "reprint")
     search_fields = ("title", "project__name", "purpose", "content")
@@ -204,13 +207,13 @@ class ProjectOutputAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PopulationFigure)
-class PopulationFigureAdmin(admin.ModelAdmin):
+class PopulationFigureAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("year", "series", "metric", "value", "share", "strategy")
     list_filter = ("series", "metric", "year", "strategy")
 
 
 @admin.register(Amendment)
-class AmendmentAdmin(admin.ModelAdmin):
+class AmendmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("revision", "content_type", "node", "field_name", "old_value", "new_value")
     # only the kinds of node that have amendments (not every content type of the site)
     list_filter = ("revision", ("content_type", admin.RelatedOnlyFieldListFilter))
@@ -231,7 +234,7 @@ class AmendmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(FiscalYear)
-class FiscalYearAdmin(admin.ModelAdmin):
+class FiscalYearAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("short_label", "long_label", "year", "strategy")
     list_filter = ("strategy",)
     list_select_related = ("strategy",)
@@ -246,8 +249,25 @@ class GoalDirectionAdmin(RevisionedAdmin):
 
 
 @admin.register(ProjectOutputLine)
-class ProjectOutputLineAdmin(SimpleHistoryAdmin):
+class ProjectOutputLineAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("output", "position", "label", "text", "value", "unit")
     list_filter = ("output__fiscal_year", "unit")
     search_fields = ("label", "text", "output__title")
     list_select_related = ("output", "output__fiscal_year")
+
+
+@admin.register(Department)
+class DepartmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "municipality", "order")
+    list_filter = ("municipality",)
+    list_select_related = ("municipality",)
+    search_fields = ("name",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "municipality", "role")
+    list_filter = ("role", "municipality")
+    list_select_related = ("user", "municipality")
+    search_fields = ("user__username", "user__first_name")
+    filter_horizontal = ("departments",)

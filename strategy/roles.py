@@ -8,11 +8,25 @@ with this table by data migrations (``sync_roles``), never by clicking in the ad
 | enter internal verdicts | no | no | yes |
 | draft panel verdicts and opinions | yes | no | yes |
 | publish a year, edit structure and revisions | no | no | yes |
+
+A role is held in a municipality (``strategy.models.Membership``): the groups below define what
+each role may do, and a member has those permissions for that municipality's data only
+(``strategy.access``). Which roles may *read* a model at all is the table ``READABLE_BY``.
 """
 
-SECRETARIAT = "事務局"
-DEPARTMENT = "担当課"
-PANEL = "有識者"
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "事務局", _("事務局")
+    DEPARTMENT = "担当課", _("担当課")
+    PANEL = "有識者", _("有識者")
+
+
+SECRETARIAT = Role.SECRETARIAT.value
+DEPARTMENT = Role.DEPARTMENT.value
+PANEL = Role.PANEL.value
 ROLES = (SECRETARIAT, DEPARTMENT, PANEL)
 
 # Roles that work in the admin (is_staff); panel members use the review pages only.
@@ -32,6 +46,8 @@ STRUCTURE_MODELS = (
     "strategy.projectlisting",
     "strategy.amendment",
     "strategy.populationfigure",
+    "strategy.department",
+    "strategy.membership",
     "kpi.indicator",
     "verification.gradedefinition",
     "verification.verificationreport",
@@ -49,6 +65,21 @@ def _crud(models, actions=("add", "change", "delete")) -> set[str]:
         app, model = label.split(".")
         perms |= {f"{app}.{action}_{model}" for action in actions}
     return perms
+
+
+# Who may read each model at all (its view permission). A model not listed here is read by every
+# role; a listed one only by the roles named: the panel's drafts are for the panel and the
+# secretariat, and who belongs where is the secretariat's business. The admin and every staff
+# page follow this table (tests/security/test_confidentiality.py walks it).
+READABLE_BY: dict[str, set[str]] = {
+    "verification.paneldraft": {PANEL, SECRETARIAT},
+    "strategy.membership": {SECRETARIAT},
+}
+
+
+def may_read(role: str, model_label: str) -> bool:
+    """Whether `role` may read rows of the model `model_label` ("app.model", lower case)."""
+    return role in READABLE_BY.get(model_label, set(ROLES))
 
 
 UNPUBLISHED = {"strategy.view_unpublished"}
@@ -97,7 +128,12 @@ def sync_roles(apps=None) -> None:
         ).values_list("content_type__app_label", "codename")
     )
     for role, wanted in ROLE_PERMISSIONS.items():
-        keys = {tuple(p.split(".")) for p in wanted} | views
+        readable = {
+            (app, codename)
+            for app, codename in views
+            if may_read(role, f"{app}.{codename.removeprefix('view_')}")
+        }
+        keys = {tuple(p.split(".")) for p in wanted} | readable
         perms = [
             p
             for p in Permission.objects.filter(content_type__app_label__in=OUR_APPS).select_related(

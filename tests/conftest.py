@@ -53,16 +53,22 @@ def warm_caches(db):
     ContentType.objects.get_for_models(*apps.get_models())
 
 
-def _user_in(role: str, username: str):
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
+NEMURO_CODE = "012238"
 
+
+def _user_in(role: str, username: str, municipality_code: str = NEMURO_CODE):
+    """A user holding `role` in the municipality (Nemuro unless told otherwise)."""
+    from django.contrib.auth import get_user_model
+
+    from strategy.models import Membership, Municipality
     from strategy.roles import ADMIN_ROLES
 
     user = get_user_model().objects.create_user(
         username, password="correct-horse-battery-9", is_staff=role in ADMIN_ROLES
     )
-    user.groups.add(Group.objects.get(name=role))
+    Membership.objects.create(
+        user=user, municipality=Municipality.objects.get(code=municipality_code), role=role
+    )
     return user
 
 
@@ -149,6 +155,42 @@ def redis_url(tmp_path_factory):
     yield f"redis://127.0.0.1:{port}/0"
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture
+def other_strategy(db) -> Strategy:
+    """A second municipality's strategy beside Nemuro's (synthetic, shaped like the seed)."""
+    from nemuro_strategy.data.synthetic import strategies_generate
+
+    (strategy,) = strategies_generate(count=1, seed=3, prefix="other")
+    return Strategy.objects.with_municipality().get(pk=strategy.pk)
+
+
+@pytest.fixture
+def other_municipality(other_strategy):
+    return other_strategy.municipality
+
+
+@pytest.fixture
+def nemuro_departments(db):
+    """Two departments of Nemuro for the tests (the seeds name none): 第一課 owns goals 1 and 2's
+    measures, 第二課 goal 3's."""
+    from strategy.models import Department, Measure, Municipality
+
+    nemuro = Municipality.objects.get(code=NEMURO_CODE)
+    first = Department.objects.create(municipality=nemuro, name="第一課", order=1)
+    second = Department.objects.create(municipality=nemuro, name="第二課", order=2)
+    measures = Measure.objects.filter(strategy__slug=NEMURO)
+    measures.filter(policy__goal__number__in=[1, 2]).update(department=first)
+    measures.filter(policy__goal__number=3).update(department=second)
+    return first, second
+
+
+def member_of(user, *departments):
+    """Put a department member in departments (their Nemuro membership)."""
+    user.memberships.get().departments.set(departments)
+    user.__dict__.pop("_memberships", None)
+    return user
 
 
 @pytest.fixture(autouse=True)

@@ -83,7 +83,7 @@ PINNED = {
     "strategy.basicgoal": 6,  # + strategies (rows with strategy and revisions joined)
     "strategy.goaldirection": 7,  # + goal numbers, strategies
     "strategy.policy": 8,  # + strategies, goal numbers, revisions
-    "strategy.measure": 9,  # + goal numbers, policies, revisions, strategies
+    "strategy.measure": 10,  # + goal numbers, departments, policies, revisions, strategies
     "strategy.project": 6,  # + strategies (listing count annotated)
     "strategy.projectlisting": 8,  # + goal numbers, revisions, categories
     "strategy.projectoutput": 7,  # + fiscal years, goal numbers
@@ -91,6 +91,8 @@ PINNED = {
     "strategy.populationfigure": 7,  # + years, strategies
     # + revisions, the kinds of node amended, and the amended nodes: one query per kind (3)
     "strategy.amendment": 10,
+    "strategy.department": 6,  # + municipalities
+    "strategy.membership": 6,  # + municipalities
 }
 
 

@@ -5,6 +5,8 @@ each changelist's queries at two data sizes."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from strategy.admin_scoping import ScopedAdminMixin
+
 from .models import (
     GradeDefinition,
     GradingPolicy,
@@ -18,28 +20,28 @@ from .models import (
 
 
 @admin.register(GradeDefinition)
-class GradeDefinitionAdmin(admin.ModelAdmin):
+class GradeDefinitionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("grade", "label", "description", "strategy")
     list_filter = ("strategy",)
     list_select_related = ("strategy",)
 
 
 @admin.register(InternalReview)
-class InternalReviewAdmin(SimpleHistoryAdmin):
+class InternalReviewAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("measure", "fiscal_year", "grade", "grade_note", "updated_at")
     list_filter = ("fiscal_year__year", "grade", "measure__policy__goal__number")
     search_fields = ("measure__name", "measure__code", "issues")
     list_select_related = ("measure", "fiscal_year")
 
 
-class PanelOpinionInline(admin.TabularInline):
+class PanelOpinionInline(ScopedAdminMixin, admin.TabularInline):
     model = PanelOpinion
     extra = 0
     fields = ("position", "text")
 
 
 @admin.register(PanelReview)
-class PanelReviewAdmin(SimpleHistoryAdmin):
+class PanelReviewAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("goal", "fiscal_year", "grade", "supplementary_opinion")
     list_filter = ("fiscal_year__year", "grade", "goal__number")
     search_fields = ("supplementary_opinion", "opinions__text")
@@ -48,7 +50,7 @@ class PanelReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PanelOpinion)
-class PanelOpinionAdmin(SimpleHistoryAdmin):
+class PanelOpinionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("review", "position", "text")
     list_filter = ("review__fiscal_year__year", "review__goal__number")
     search_fields = ("text",)
@@ -56,13 +58,13 @@ class PanelOpinionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(VerificationReport)
-class VerificationReportAdmin(admin.ModelAdmin):
+class VerificationReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "fiscal_year", "date_text", "output_period_start", "output_period_end")
     list_select_related = ("fiscal_year", "output_period_start", "output_period_end")
 
 
 @admin.register(YearPublication)
-class YearPublicationAdmin(admin.ModelAdmin):
+class YearPublicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The record of publications and withdrawals: read-only (they are made by the service)."""
 
     list_display = ("fiscal_year", "action", "reason", "user", "created_at")
@@ -80,13 +82,13 @@ class YearPublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(GradingPolicy)
-class GradingPolicyAdmin(admin.ModelAdmin):
+class GradingPolicyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("strategy", "a_min", "b_min", "c_min")
     list_select_related = ("strategy",)
 
 
 @admin.register(PanelDraft)
-class PanelDraftAdmin(SimpleHistoryAdmin):
+class PanelDraftAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("goal", "fiscal_year", "author", "grade", "updated_at")
     list_filter = ("fiscal_year__year", "goal__number", "grade")
     search_fields = ("supplementary_opinion", "opinions")

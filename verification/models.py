@@ -60,6 +60,8 @@ class GradeDefinition(models.Model):
     label = models.CharField(_("区分"), max_length=50)
     description = models.TextField(_("考え方"))
 
+    scope_path = "strategy__municipality"
+
     class Meta:
         verbose_name = _("検証基準")
         verbose_name_plural = _("検証基準")
@@ -118,6 +120,8 @@ class InternalReview(models.Model):
     objects = ReviewQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("内部検証結果の変更履歴"))
 
+    scope_path = "measure__strategy__municipality"
+
     class Meta:
         verbose_name = _("内部検証結果")
         verbose_name_plural = _("内部検証結果")
@@ -173,6 +177,8 @@ class PanelReview(models.Model):
     objects = ReviewQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("有識者会議の検証結果の変更履歴"))
 
+    scope_path = "goal__strategy__municipality"
+
     class Meta:
         verbose_name = _("有識者会議の検証結果")
         verbose_name_plural = _("有識者会議の検証結果")
@@ -209,6 +215,8 @@ class PanelOpinion(models.Model):
     text = models.TextField(_("意見等"))
 
     history = HistoricalRecords(verbose_name=_("意見等の変更履歴"))
+
+    scope_path = "review__goal__strategy__municipality"
 
     class Meta:
         verbose_name = _("意見等")
@@ -248,6 +256,8 @@ class VerificationReport(models.Model):
         verbose_name=_("事業量の対象期間（終）"),
     )
 
+    scope_path = "fiscal_year__strategy__municipality"
+
     class Meta:
         verbose_name = _("効果検証調書")
         verbose_name_plural = _("効果検証調書")
@@ -281,6 +291,8 @@ class YearPublication(models.Model):
         verbose_name=_("操作した職員"),
     )
     created_at = models.DateTimeField(_("日時"), auto_now_add=True)
+
+    scope_path = "fiscal_year__strategy__municipality"
 
     class Meta:
         verbose_name = _("年度の公表記録")
@@ -321,6 +333,8 @@ class GradingPolicy(models.Model):
     a_min = models.DecimalField(_("A の下限"), max_digits=5, decimal_places=3, default=1)
     b_min = models.DecimalField(_("B の下限"), max_digits=5, decimal_places=3, default="0.8")
     c_min = models.DecimalField(_("C の下限"), max_digits=5, decimal_places=3, default="0.5")
+
+    scope_path = "strategy__municipality"
 
     class Meta:
         verbose_name = _("参考評価の基準")
@@ -365,6 +379,8 @@ class PanelDraft(models.Model):
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     history = HistoricalRecords(verbose_name=_("検証結果の案の変更履歴"))
+
+    scope_path = "goal__strategy__municipality"
 
     class Meta:
         verbose_name = _("有識者会議の検証結果（案）")

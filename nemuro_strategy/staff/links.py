@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from strategy.access import role_has_perm, role_in
+
 
 @dataclass(frozen=True)
 class StaffPage:
@@ -31,8 +33,9 @@ class Link:
 
 def links_for(user, strategy) -> list[Link]:
     links = []
+    role = role_in(user, strategy.municipality_id)
     for page in STAFF_PAGES:
-        if not user.has_perm(page.perm):
+        if not (user.is_superuser or role_has_perm(role, page.perm)):
             continue
         try:
             url = reverse(f"staff:{page.url_name}", kwargs={"slug": strategy.slug})

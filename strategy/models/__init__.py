@@ -1,4 +1,5 @@
 from .core import FiscalYear, Municipality, Revision, Strategy, revision_in_force
+from .organisation import Department, Membership
 from .population import PopulationFigure
 from .projects import Project, ProjectListing, ProjectOutput, ProjectOutputLine
 from .revisioned import Amendment, RevisionedNode, RevisionedQuerySet
@@ -7,9 +8,11 @@ from .tree import BasicGoal, GoalDirection, Measure, Policy
 __all__ = [
     "Amendment",
     "BasicGoal",
+    "Department",
     "FiscalYear",
     "GoalDirection",
     "Measure",
+    "Membership",
     "Municipality",
     "Policy",
     "PopulationFigure",

@@ -36,6 +36,8 @@ class Municipality(models.Model):
     prefecture = models.CharField(_("都道府県"), max_length=10)
     name = models.CharField(_("団体名"), max_length=50)
 
+    scope_path = "pk"
+
     class Meta:
         verbose_name = _("地方公共団体")
         verbose_name_plural = _("地方公共団体")
@@ -67,6 +69,8 @@ class Strategy(models.Model):
     )
 
     objects = StrategyQuerySet.as_manager()
+
+    scope_path = "municipality"
 
     class Meta:
         verbose_name = _("総合戦略")
@@ -156,6 +160,8 @@ class Revision(models.Model):
     )
     note = models.TextField(_("主な改訂内容"), blank=True)
 
+    scope_path = "strategy__municipality"
+
     class Meta:
         verbose_name = _("策定・改訂")
         verbose_name_plural = _("策定・改訂")
@@ -233,6 +239,8 @@ class FiscalYear(models.Model):
     )
 
     objects = FiscalYearQuerySet.as_manager()
+
+    scope_path = "strategy__municipality"
 
     class Meta:
         verbose_name = _("年度")

@@ -41,6 +41,8 @@ class PopulationFigure(models.Model):
         help_text=_("総人口に占める割合として表記されている場合。"),
     )
 
+    scope_path = "strategy__municipality"
+
     class Meta:
         verbose_name = _("人口の将来展望")
         verbose_name_plural = _("人口の将来展望")

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -18,6 +18,8 @@ class Project(models.Model):
         Strategy, on_delete=models.CASCADE, related_name="projects", verbose_name=_("総合戦略")
     )
     name = models.CharField(_("事業名"), max_length=200)
+
+    scope_path = "strategy__municipality"
 
     class Meta:
         verbose_name = _("具体的な事業")
@@ -64,11 +66,22 @@ class ProjectListing(RevisionedNode):
         help_text=_("民間等の事業の実施主体など。"),
     )
     reprint = models.BooleanField(_("再掲"), default=False)
+    department = models.ForeignKey(
+        "strategy.Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="listings",
+        verbose_name=_("担当課"),
+        help_text=_("施策の担当課と異なる場合だけ指定します。"),
+    )
 
     objects = ProjectListingQuerySet.as_manager()
 
     tree_rank = 50
     label_related = ("measure", "project")
+
+    scope_path = "measure__strategy__municipality"
 
     class Meta:
         verbose_name = _("事業の掲載")
@@ -91,6 +104,16 @@ class ProjectListing(RevisionedNode):
         mark = "（再掲）" if self.reprint else ""
         return f"{self.measure.code} {self.project.name}{mark}"
 
+    @staticmethod
+    def department_q(department_ids, prefix: str = "") -> Q:
+        """Listings of these departments: their own department, else their measure's."""
+        return Q(**{f"{prefix}department__in": department_ids}) | Q(
+            **{
+                f"{prefix}department__isnull": True,
+                f"{prefix}measure__department__in": department_ids,
+            }
+        )
+
     @property
     def is_private_sector(self) -> bool:
         return PRIVATE_SECTOR in self.category
@@ -103,6 +126,15 @@ class ProjectListing(RevisionedNode):
             and self.measure.strategy_id != self.project.strategy_id
         ):
             raise ValidationError({"project": _("別の総合戦略の事業です。")}, code="other_strategy")
+        if (
+            self.department_id
+            and self.measure_id
+            and self.department.municipality_id != self.measure.strategy.municipality_id
+        ):
+            raise ValidationError(
+                {"department": _("別の団体の担当課は指定できません。")},
+                code="department_other_municipality",
+            )
 
 
 class ProjectOutputQuerySet(models.QuerySet):
@@ -157,6 +189,8 @@ class ProjectOutput(models.Model):
     objects = ProjectOutputQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("事業の実施状況の変更履歴"))
 
+    scope_path = "project__strategy__municipality"
+
     class Meta:
         verbose_name = _("事業の実施状況")
         verbose_name_plural = _("事業の実施状況")
@@ -169,6 +203,17 @@ class ProjectOutput(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year} {self.number} {self.title}"
+
+    @staticmethod
+    def department_q(department_ids, prefix: str = "") -> Q:
+        """Outputs of projects these departments carry out under the output's measure."""
+        return Q(
+            Exists(
+                ProjectListing.objects.filter(
+                    project=OuterRef(f"{prefix}project"), measure=OuterRef(f"{prefix}measure")
+                ).filter(ProjectListing.department_q(department_ids))
+            )
+        )
 
     @property
     def period_label(self) -> str:
@@ -208,6 +253,8 @@ class ProjectOutputLine(models.Model):
 
     history = HistoricalRecords(verbose_name=_("事業量の変更履歴"))
 
+    scope_path = "output__project__strategy__municipality"
+
     class Meta:
         verbose_name = _("事業量")
         verbose_name_plural = _("事業量")
@@ -225,3 +272,7 @@ class ProjectOutputLine(models.Model):
 
     def __str__(self):
         return f"{self.label} {self.text}".strip()
+
+    @staticmethod
+    def department_q(department_ids) -> Q:
+        return ProjectOutput.department_q(department_ids, prefix="output__")

@@ -160,6 +160,8 @@ class Amendment(models.Model):
 
     objects = AmendmentQuerySet.as_manager()
 
+    scope_path = "revision__strategy__municipality"
+
     class Meta:
         verbose_name = _("改訂による変更")
         verbose_name_plural = _("改訂による変更")

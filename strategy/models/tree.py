@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .core import Strategy
@@ -29,6 +30,8 @@ class BasicGoal(RevisionedNode):
 
     tree_rank = 0
     label_related = ()
+
+    scope_path = "strategy__municipality"
 
     class Meta:
         verbose_name = _("基本目標")
@@ -64,6 +67,8 @@ class GoalDirection(RevisionedNode):
     tree_rank = 10
     label_related = ("goal",)
 
+    scope_path = "goal__strategy__municipality"
+
     class Meta:
         verbose_name = _("基本的な方向")
         verbose_name_plural = _("基本的な方向")
@@ -98,6 +103,8 @@ class Policy(RevisionedNode):
 
     tree_rank = 20
     label_related = ()
+
+    scope_path = "strategy__municipality"
 
     class Meta:
         verbose_name = _("具体的な施策")
@@ -135,8 +142,19 @@ class Measure(RevisionedNode):
     number = models.PositiveSmallIntegerField(_("番号"))
     name = models.CharField(_("施策の基本的方向"), max_length=200)
     description = models.TextField(_("説明"), blank=True)
+    department = models.ForeignKey(
+        "strategy.Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("担当課"),
+        help_text=_("この施策のKPIと事業を入力する担当課。空欄は未割当（事務局が入力）。"),
+    )
 
     objects = RevisionedQuerySet.as_manager()
+
+    scope_path = "strategy__municipality"
 
     tree_rank = 30
     label_related = ()
@@ -148,6 +166,11 @@ class Measure(RevisionedNode):
         constraints = [
             models.UniqueConstraint(fields=["strategy", "code"], name="measure_unique_code"),
         ]
+
+    @staticmethod
+    def department_q(department_ids) -> Q:
+        """Measures of these departments (for a department member's rows)."""
+        return Q(department__in=department_ids)
 
     @classmethod
     def tree_ordering(cls) -> list:
@@ -164,3 +187,12 @@ class Measure(RevisionedNode):
         super().clean()
         if self.policy_id and self.strategy_id and self.policy.strategy_id != self.strategy_id:
             raise ValidationError({"policy": _("別の総合戦略の施策です。")}, code="other_strategy")
+        if (
+            self.department_id
+            and self.strategy_id
+            and self.department.municipality_id != self.strategy.municipality_id
+        ):
+            raise ValidationError(
+                {"department": _("別の団体の担当課は指定できません。")},
+                code="department_other_municipality",
+            )

@@ -112,10 +112,10 @@ def test_the_result_list_runs_the_same_number_of_queries_whatever_the_data_size(
     grow_strategy(nemuro, 25)  # 150 more results: a full page of 100
     with CaptureQueriesContext(connection) as large:
         assert admin_client_as_secretariat.get(CHANGELIST).status_code == 200
-    # session, user, the user's and the groups' permissions, the year, goal and measure filters,
-    # the filtered and the total count, the page of results, the indicator chains, the results
-    # of the page's indicators
-    assert len(small) == len(large) == 12, [q["sql"][:80] for q in large.captured_queries]
+    # session, user, the user's and the groups' permissions, the user's memberships (the rows of
+    # their municipality), the year, goal and measure filters, the filtered and the total count,
+    # the page of results, the indicator chains, the results of the page's indicators
+    assert len(small) == len(large) == 13, [q["sql"][:80] for q in large.captured_queries]
 
 
 def test_a_change_made_in_the_admin_is_on_the_results_history_page_with_its_user(

@@ -490,13 +490,14 @@ def test_a_note_naming_the_year_of_the_figure_sets_its_data_year(note, year):
 
 # --- budget --------------------------------------------------------------------------------
 
-# session, user, the user's permissions (2: own and group), strategy, fiscal year, revision in
-# force, indicators with their tree, indicator chains, this year's and last year's results, the
-# user's groups (page header)
-ENTRY_QUERIES = 11
-# session, user, permissions (2), strategy, fiscal years, adopted revisions, indicators, result
-# counts per year, the user's groups
-INDEX_QUERIES = 10
+# session, user, the user's permissions (2: own and group), the user's memberships with their
+# municipalities and their departments (2, also shown in the page header), strategy, fiscal year,
+# revision in force, indicators with their tree, indicator chains, this year's and last year's
+# results
+ENTRY_QUERIES = 12
+# session, user, permissions (2), memberships and departments (2), strategy, fiscal years,
+# adopted revisions, indicators, result counts per year
+INDEX_QUERIES = 11
 
 
 @pytest.mark.parametrize(("page", "expected"), [("entry", ENTRY_QUERIES), ("index", INDEX_QUERIES)])

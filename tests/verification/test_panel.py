@@ -7,12 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from kpi.models import Achievement, Indicator
-from strategy.models import BasicGoal, FiscalYear
+from strategy.models import BasicGoal, FiscalYear, Membership, Municipality
 from tests.factory import grow_strategy
 from verification.models import PanelDraft, PanelOpinion, PanelReview
 from verification.services import panel_draft_save
@@ -31,7 +30,9 @@ def record_url(year: int, number: int) -> str:
 
 def member(username: str, name: str = ""):
     user = get_user_model().objects.create_user(username, password="x", first_name=name)
-    user.groups.add(Group.objects.get(name="有識者"))
+    Membership.objects.create(
+        user=user, municipality=Municipality.objects.get(code="012238"), role="有識者"
+    )
     return user
 
 

@@ -9,12 +9,18 @@ import pytest
 from django.http import Http404
 from django.urls import reverse
 
-from strategy.models import Revision
+from strategy.models import Membership, Revision
 from tests.factory import make_strategy, make_tree
 from verification.selectors.panel import panel_index_page
 from verification.selectors.revisions import NO_REVISION, revision_for_year_or_404
 
 SLUG = "sapporo-2020"
+
+
+def join(user, strategy) -> None:
+    """Make Nemuro's secretariat the secretariat of 札幌市 too (a staff page is a 404 for anyone
+    who is not a member of the strategy's municipality)."""
+    Membership.objects.create(user=user, municipality=strategy.municipality, role="事務局")
 
 
 @pytest.fixture
@@ -52,10 +58,12 @@ def test_a_year_no_adopted_revision_applies_to_has_none(late_strategy):
     ],
 )
 def test_the_pages_of_such_a_year_are_not_found(as_user, secretariat, late_strategy, url):
+    join(secretariat, late_strategy)
     assert as_user(secretariat).get(url).status_code == 404
 
 
 def test_the_pages_of_a_year_under_the_adopted_revision_open(as_user, secretariat, late_strategy):
+    join(secretariat, late_strategy)
     client = as_user(secretariat)
     for url in (
         reverse("staff:internal_review_year", kwargs={"slug": SLUG, "year": 2022}),
