@@ -67,12 +67,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz for the load balancer, first: before the Host check and the https redirect
+    "nemuro_strategy.ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, cached pages included (CONTENT_SECURITY_POLICY)
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # anonymous visitors' public pages, before sessions and auth (nemuro_strategy/cache/pages.py)
     "nemuro_strategy.cache.pages.PublicPageCacheMiddleware",
+    # database unavailable → 503 with Retry-After; after the page cache, which keeps serving
+    "nemuro_strategy.ops.database.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -194,6 +198,7 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "nemuro_strategy.ops.csrf.csrf_failure"  # templates/403_csrf.html, Japanese
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

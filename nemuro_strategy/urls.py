@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from nemuro_strategy.ops.health import healthz
 from nemuro_strategy.pages import urls as page_urls
 from strategy import urls as strategy_urls
 
@@ -11,6 +12,8 @@ admin.site.index_title = "データ管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # for the load balancer (also answered by HealthCheckMiddleware before the Host check)
+    path("healthz", healthz, name="healthz"),
     # Staff accounts are made by the secretariat (``manage.py create_staff_user``); there is no
     # self-service password reset by e-mail, so only these four pages of django.contrib.auth.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

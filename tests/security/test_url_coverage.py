@@ -25,6 +25,8 @@ ACCOUNTS = {
     "password_change": (302, 200),
     "password_change_done": (302, 200),
 }
+# The operations URLs (tests/production/test_failure_pages.py): the same answer for everyone.
+OPERATIONS = {"healthz": 200}
 
 
 def walk(entries, namespace=None):
@@ -55,7 +57,7 @@ def test_every_url_of_the_site_is_in_a_role_matrix():
     unplaced = []
     for namespace, name in walk(get_resolver().url_patterns):
         placed = {
-            None: name in ACCOUNTS,
+            None: name in ACCOUNTS or name in OPERATIONS,
             "admin": name in ADMIN_SITE or name in model_pages,
             "staff": name in STAFF,
         }.get(namespace, f"{namespace}:{name}" in PUBLIC)
@@ -78,6 +80,16 @@ def test_the_account_pages_for_each_role(request, client, db, role, name):
     assert response.status_code == (anonymous if role == "anonymous" else logged_in)
     if response.status_code == 302:
         assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("role", ["anonymous", "department", "panel_member", "secretariat"])
+@pytest.mark.parametrize("name", sorted(OPERATIONS))
+def test_the_operations_urls_for_each_role(request, client, db, role, name):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    response = client.get(reverse(name))
+    assert response.status_code == OPERATIONS[name]
+    assert response["Content-Type"] == "application/json"
 
 
 def test_staff_change_their_own_password(client, department):
