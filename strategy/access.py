@@ -152,15 +152,13 @@ def staff_required(perm: str):
     return decorator
 
 
-def can_view_unpublished(user, strategy: Strategy | None = None) -> bool:
+def can_view_unpublished(user, strategy: Strategy) -> bool:
     """Whether `user` may see the years of `strategy` not yet published (review pages, report
     previews): a member of its municipality whose role has that permission there."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    if strategy is None:
-        return user.has_perm("strategy.view_unpublished")
     return role_has_perm(role_in(user, strategy.municipality_id), "strategy.view_unpublished")
 
 

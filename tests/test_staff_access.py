@@ -75,3 +75,68 @@ def test_each_role_gets_in_exactly_where_its_permissions_allow(
             assert status not in (401, 403) and status < 500, (name, method, status)
         else:
             assert status == 403, (name, method, status)
+
+
+# --- the tenant axis ---------------------------------------------------------------------------
+
+STRATEGY_PAGES = [(name, url) for name, url in staff_urls_with_kwargs() if "/s/" in url]
+
+
+@pytest.fixture
+def stranger(other_municipality):
+    """The secretariat of another municipality: every right, in the wrong place."""
+    from tests.conftest import _user_in
+
+    return _user_in("事務局", "tashi-jimukyoku", other_municipality.code)
+
+
+@pytest.mark.parametrize(("name", "url"), STRATEGY_PAGES)
+def test_another_municipalitys_staff_never_find_nemuros_pages(client, nemuro, stranger, name, url):
+    client.force_login(stranger)
+    for method in ("get", "post"):
+        status = getattr(client, method)(url).status_code
+        # 405: a method the page never takes, refused before anything is looked up
+        assert status in (404, 405), (name, method, status)
+
+
+@pytest.fixture
+def secretariat_elsewhere_department_here(department, other_municipality):
+    """A Nemuro department member who is the secretariat of another city: the rights of that
+    role do not follow them to Nemuro."""
+    from strategy.models import Membership
+
+    Membership.objects.create(user=department, municipality=other_municipality, role="事務局")
+    return department
+
+
+@pytest.mark.parametrize(("name", "url"), STRATEGY_PAGES)
+def test_a_role_held_elsewhere_gives_no_rights_here(
+    client, nemuro, secretariat_elsewhere_department_here, name, url
+):
+    user = secretariat_elsewhere_department_here
+    client.force_login(user)
+    perm = REQUIRED[name]
+    allowed_here = perm in {"kpi.change_achievement", "strategy.view_unpublished"}
+    for method in ("get", "post"):
+        status = getattr(client, method)(url).status_code
+        if allowed_here:
+            assert status not in (401, 403) and status < 500, (name, method, status)
+        else:
+            assert status in (403, 405), (name, method, status)
+
+
+def test_the_staff_home_lists_only_the_members_strategies(client, nemuro, stranger, other_strategy):
+    client.force_login(stranger)
+    html = client.get("/staff/").content.decode()
+    assert other_strategy.name in html and nemuro.name not in html
+
+
+@pytest.mark.parametrize("page", ["report", "report_pdf", "shiryo1"])
+def test_another_municipalitys_staff_cannot_preview_nemuros_unpublished_report(
+    client, nemuro, stranger, secretariat, page
+):
+    url = reverse(f"verification:{page}", kwargs={"slug": SLUG, "year": 2017})
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+    client.force_login(secretariat)
+    assert client.get(url).status_code == 200

@@ -15,7 +15,7 @@ from strategy.access import get_staff_strategy, staff_required
 @staff_required("kpi.change_achievement")
 @require_http_methods(["GET", "HEAD"])
 def year_entry_index(request, slug):
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, "kpi.change_achievement")
     return render(
         request,
         "staff/year_entry_index.html",
@@ -30,7 +30,7 @@ def year_entry_index(request, slug):
 @staff_required("kpi.change_achievement")
 @require_http_methods(["GET", "HEAD", "POST"])
 def year_entry(request, slug, year):
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, "kpi.change_achievement")
     entry_page = page.year_entry_page(strategy, year)
     fiscal_year = entry_page.fiscal_year
     if request.method == "POST":

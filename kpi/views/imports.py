@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from strategy.access import get_staff_strategy, staff_required
+from strategy.access import ALL, department_ids, get_staff_strategy, staff_required
 from strategy.models import FiscalYear
 
 from .. import imports
@@ -56,15 +56,17 @@ class ImportUploadForm(forms.Form):
         return self.years[self.cleaned_data["fiscal_year"]]
 
 
-def _job_for(slug: str, pk: int) -> ImportJob:
-    """The import job `pk` of the strategy `slug` (404 otherwise). Every job view calls this."""
-    return get_object_or_404(
-        ImportJob.objects.select_related(
-            "strategy__municipality", "fiscal_year", "user", "applied_by"
-        ),
-        pk=pk,
-        strategy__slug=slug,
-    )
+def _job_for(user, slug: str, pk: int) -> ImportJob:
+    """The import job `pk` of the strategy `slug`, for a member of its municipality who may
+    enter results there; a department member reaches only the jobs they uploaded (404
+    otherwise). Every job view calls this."""
+    strategy = get_staff_strategy(user, slug, PERM)
+    jobs = ImportJob.objects.select_related(
+        "strategy__municipality", "fiscal_year", "user", "applied_by"
+    ).filter(strategy=strategy)
+    if department_ids(user, strategy.municipality_id) is not ALL:
+        jobs = jobs.filter(user=user)
+    return get_object_or_404(jobs, pk=pk)
 
 
 def _upload_breadcrumbs(strategy, current: str | None = None):
@@ -76,7 +78,7 @@ def _upload_breadcrumbs(strategy, current: str | None = None):
 @staff_required(PERM)
 @require_GET
 def entry_sheet(request, slug, year):
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, PERM)
     if year not in strategy.fiscal_year_range:
         raise Http404(_("計画期間の外の年度です。"))
     fiscal_year = get_object_or_404(FiscalYear, strategy=strategy, year=year)
@@ -90,7 +92,7 @@ def entry_sheet(request, slug, year):
 @staff_required(PERM)
 @require_http_methods(["GET", "POST"])
 def import_upload(request, slug):
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, PERM)
     form = ImportUploadForm(request.POST or None, request.FILES or None, strategy=strategy)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -130,7 +132,7 @@ def import_upload(request, slug):
 @staff_required(PERM)
 @require_http_methods(["GET", "POST"])
 def import_job(request, slug, pk):
-    job = _job_for(slug, pk)
+    job = _job_for(request.user, slug, pk)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "continue":
@@ -174,7 +176,7 @@ def import_job(request, slug, pk):
 def import_status(request, slug, pk):
     """Progress of a job being checked, as JSON. Each call checks the next chunk of rows (a dry
     run: results are never written here), so the page that polls it drives the check."""
-    job = imports.import_advance(job=_job_for(slug, pk))
+    job = imports.import_advance(job=_job_for(request.user, slug, pk))
     return JsonResponse(
         {
             "processed": job.processed_rows,

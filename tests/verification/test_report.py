@@ -345,9 +345,9 @@ def test_a_preview_runs_a_fixed_number_of_queries(
 ):
     client = as_user(panel_member)
     get_ok(client, url("report", H28))  # the session is read once before counting
-    # + session, user, its permissions (2), its memberships (may this member preview this
-    # strategy's years); − the 事業量 lines: no H29 outputs, nothing to prefetch
-    preview_queries = REPORT_QUERIES + 5 - 1
+    # + session, user, its memberships (may this member preview this strategy's years: their
+    # role there); − the 事業量 lines: no H29 outputs, nothing to prefetch
+    preview_queries = REPORT_QUERIES + 3 - 1
     with django_assert_num_queries(preview_queries):
         get_ok(client, url("report", H29))
     grow_strategy(nemuro, 25)  # with H29 draft values, which the preview shows

@@ -1,5 +1,5 @@
 """Who may see which year's report: a published year for everyone, an unpublished one only for
-users with ``strategy.view_unpublished`` (a preview, marked 未公表（プレビュー）). A published report
+members of the strategy's municipality whose role has ``strategy.view_unpublished`` (a preview, marked 未公表（プレビュー）). A published report
 shows published results only; a preview shows what is recorded."""
 
 from django.http import Http404
@@ -20,7 +20,7 @@ def report_year(user, slug: str, year: int) -> tuple[Strategy, FiscalYear, bool]
         raise Http404(_("この年度の効果検証調書はありません。"))
     if fiscal_year.is_published:
         return strategy, fiscal_year, False
-    if can_view_unpublished(user):
+    if can_view_unpublished(user, strategy):
         return strategy, fiscal_year, True
     raise Http404(_("この年度の効果検証調書はありません。"))
 
@@ -29,6 +29,6 @@ def report_years(strategy: Strategy, user) -> list[FiscalYear]:
     """Years with a report: the published ones, and for users who may view unpublished years all
     of the strategy's years (the others are previews). One query, with each year's report row."""
     years = FiscalYear.objects.for_strategy(strategy).select_related("report")
-    if not can_view_unpublished(user):
+    if not can_view_unpublished(user, strategy):
         years = years.published()
     return list(years)

@@ -12,7 +12,7 @@ from ..selectors.changes import recent_changes_page
 @staff_required("strategy.view_unpublished")
 def recent_changes(request, slug):
     """Queries: the strategy (1), then those of ``recent_changes_page`` (9)."""
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, "strategy.view_unpublished")
     page = recent_changes_page(strategy, request.GET.get("page"))
     context = {
         "strategy": strategy,

@@ -38,7 +38,7 @@ def _year_url(strategy, fiscal_year) -> str:
 def internal_review_index(request, slug):
     """The strategy's fiscal years with how many verdicts each holds.
     Queries: the strategy (1), the years with their counts (1)."""
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, PERMISSION)
     years = FiscalYear.objects.for_strategy(strategy).annotate(
         review_count=Count("internal_reviews")
     )
@@ -53,7 +53,7 @@ def internal_review_index(request, slug):
 @staff_required(PERMISSION)
 def internal_review_year(request, slug, year):
     """Queries: the strategy (1), the year (1), review_year_page (10)."""
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, PERMISSION)
     fiscal_year = _fiscal_year(strategy, year)
     context = {
         "strategy": strategy,
@@ -72,7 +72,7 @@ def internal_review_year(request, slug, year):
 def internal_review_edit(request, slug, year, code):
     """GET: the evidence and the form (with the verdict so far). POST: record the verdict, then
     back to the year page; on an error the page comes back with what was typed."""
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, PERMISSION)
     fiscal_year = _fiscal_year(strategy, year)
     page = review_entry_page(strategy, fiscal_year, code)
     measure, review = page["measure"], page["review"]

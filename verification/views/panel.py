@@ -34,7 +34,7 @@ def _page_url(strategy, year: int, number: int, anchor: str = "") -> str:
 @staff_required(DRAFT_PERMISSION)
 def panel_index(request, slug):
     """Queries: the strategy (1), then those of ``panel_index_page`` (5)."""
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, DRAFT_PERMISSION)
     context = panel_index_page(strategy, request.user)
     context.update(strategy=strategy, breadcrumbs=[(None, _("有識者会議の検証"))])
     return render(request, "staff/panel_index.html", context)
@@ -75,7 +75,7 @@ def panel_review(request, slug, year, number):
     """GET: the evidence, the drafts and the forms. POST: save the user's own draft.
 
     Queries (GET): the strategy (1), ``panel_target`` (3), ``panel_review_page`` (13)."""
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, DRAFT_PERMISSION)
     target = panel_target(strategy, year, number)
     if request.method != "POST":
         return _render_review(request, strategy, target)
@@ -103,7 +103,7 @@ def panel_review(request, slug, year, number):
 @require_POST
 def panel_record(request, slug, year, number):
     """The secretariat records the final verdict (検証結果, 付帯意見, 意見等)."""
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, RECORD_PERMISSION)
     target = panel_target(strategy, year, number)
     form = PanelRecordForm(request.POST, prefix="record")
     if form.is_valid():

@@ -47,14 +47,14 @@ def _render_list(
 @staff_required(PERMISSION)
 def publication_list(request, slug):
     """Queries: the strategy (1), the years with their counts (1), the publication records (1)."""
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, PERMISSION)
     return _render_list(request, strategy)
 
 
 @staff_required(PERMISSION)
 @require_POST
 def publish(request, slug, year):
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, PERMISSION)
     fiscal_year = _fiscal_year(strategy, year)
     try:
         fiscal_year_publish(fiscal_year=fiscal_year, user=request.user)
@@ -72,7 +72,7 @@ def publish(request, slug, year):
 @staff_required(PERMISSION)
 @require_POST
 def withdraw(request, slug, year):
-    strategy = get_staff_strategy(request.user, slug)
+    strategy = get_staff_strategy(request.user, slug, PERMISSION)
     fiscal_year = _fiscal_year(strategy, year)
     form = WithdrawForm(request.POST, auto_id=f"id_%s_{fiscal_year.year}")
     if not form.is_valid():

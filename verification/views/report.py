@@ -24,7 +24,7 @@ def report_index(request, slug):
         {
             "strategy": strategy,
             "years": years,
-            "can_preview": can_view_unpublished(request.user),
+            "can_preview": can_view_unpublished(request.user, strategy),
             "shiryo1_title": shiryo1_title(strategy),
             "preview_mark": report.PREVIEW_MARK,
             "breadcrumbs": [(None, _("効果検証調書"))],
