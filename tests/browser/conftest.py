@@ -155,16 +155,20 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def make_user(seeded):
-    def make(role: str, username: str):
+    def make(role: str, username: str, departments=()):
+        """A user holding `role` in Nemuro (and, for 担当課, working in `departments`)."""
         from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Group
 
+        from strategy.models import Membership, Municipality
         from strategy.roles import ADMIN_ROLES
 
         user = get_user_model().objects.create_user(
             username, password=PASSWORD, is_staff=role in ADMIN_ROLES
         )
-        user.groups.add(Group.objects.get(name=role))
+        membership = Membership.objects.create(
+            user=user, municipality=Municipality.objects.get(code="012238"), role=role
+        )
+        membership.departments.set(departments)
         return user
 
     return make
