@@ -20,7 +20,7 @@ class _RollBack(Exception):
 
 
 def _sheet(page) -> bytes:
-    from kpi.resources import COLUMNS
+    from kpi.imports.resource import COLUMNS
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from kpi import opendata
 from kpi.amounts import decimal_places, exact_amount, format_amount, parse_amount
+from kpi.imports.widgets import AmountWidget
 from kpi.models import Achievement, Indicator
-from kpi.resources import AmountWidget
 
 # --- reading -----------------------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kpi import imports, resources
+from kpi import imports
+from kpi.imports import resource, widgets
 from kpi.models import Achievement, ImportJob, Indicator
 from strategy.models import FiscalYear, Measure, Revision
 from tests.factory import extra_indicator
@@ -412,7 +413,7 @@ def test_the_year_column_may_be_written_as_people_write_it(staff, nemuro, h29_sh
 )
 def test_the_year_column_is_read_by_the_one_wareki_reader(typed, year):
     """strategy.fiscal.fiscal_year_from_text, after full-width characters are normalised."""
-    assert resources.FiscalYearWidget(resource=None).parse(typed) == year
+    assert widgets.FiscalYearWidget(resource=None).parse(typed) == year
 
 
 FILE_ERRORS = {
@@ -497,7 +498,7 @@ def test_a_result_entered_while_confirming_leaves_everything_unwritten(
     edit(h29_sheet.active, E2=1.5, G2="実績あり", E3=10.9, G3="実績あり")
     upload(staff, nemuro, H29, as_bytes(h29_sheet))
     job = latest_job()
-    real = resources.bulk_create_with_history
+    real = resource.bulk_create_with_history
 
     def someone_else_first(objs, model, **kwargs):
         first = objs[0]
@@ -506,7 +507,7 @@ def test_a_result_entered_while_confirming_leaves_everything_unwritten(
         )
         return real(objs, model, **kwargs)
 
-    monkeypatch.setattr(resources, "bulk_create_with_history", someone_else_first)
+    monkeypatch.setattr(resource, "bulk_create_with_history", someone_else_first)
     before = results_snapshot()
     with pytest.raises(ValidationError, match="もう一度「確定」を押してください"):
         imports.import_apply(job=job, user=department)

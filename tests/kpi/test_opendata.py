@@ -288,7 +288,7 @@ def add_indicators_with_results(strategy, count: int) -> None:
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks smaller than the data, so the pins also prove that chunking adds no query."""
-    monkeypatch.setattr(opendata, "CHUNK_SIZE", 7)
+    monkeypatch.setattr(opendata.rows, "CHUNK_SIZE", 7)
 
 
 @pytest.mark.parametrize("extra", [0, 60], ids=["seeded", "seeded+60"])

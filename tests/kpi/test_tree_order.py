@@ -4,8 +4,8 @@ indicators in it."""
 
 from kpi import opendata
 from kpi.entry.page import year_entry_page
+from kpi.imports.resource import AchievementSheetResource
 from kpi.models import Achievement, Indicator
-from kpi.resources import AchievementSheetResource
 from strategy.models import FiscalYear
 from tests.factory import grow_strategy
 

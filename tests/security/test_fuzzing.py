@@ -14,8 +14,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kpi.imports.resource import COLUMNS
 from kpi.models import Achievement, ImportJob
-from kpi.resources import COLUMNS
 from tests.kpi.test_year_entry import load as load_entry_form
 
 SLUG = "nemuro-sousei-2015"

@@ -7,26 +7,32 @@ loader answers from those, and each row is validated by ``kpi.constraints.clean_
 (the year-entry screen's validation too): `Achievement.full_clean()` minus the parts that would
 query once per row (foreign keys that were just fetched, uniqueness that the loader and the
 duplicate check already guarantee), with the check constraints evaluated in Python from the
-model's own definitions (the database still enforces them on write). Writes go through simple-history's bulk helpers, so each new or changed result gets a
-history record naming the user who confirmed the import."""
+model's own definitions (the database still enforces them on write). Writes go through
+simple-history's bulk helpers, so each new or changed result gets a history record naming the
+user who confirmed the import."""
 
 import copy
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from strategy import fiscal
 from strategy.models import FiscalYear, Strategy
 
-from .amounts import parse_amount
-from .constraints import clean_in_memory
-from .models import Achievement, Indicator
+from ..constraints import clean_in_memory
+from ..models import Achievement, Indicator
+from .widgets import (
+    AmountWidget,
+    FiscalYearWidget,
+    IndicatorCodeWidget,
+    NoteWidget,
+    StateWidget,
+    cell_text,
+)
 
 #: The sheet's columns, in order. 指標名 and 単位 are there to help whoever fills the sheet in;
 #: they are never read back.
@@ -36,136 +42,7 @@ REQUIRED_COLUMNS = ("指標コード", "年度", "実績値", "累計", "状態"
 #: The code of every error a cell of the sheet raises (the message already names the column).
 CELL_ERROR = "sheet_cell"
 
-STATE_BY_LABEL = {str(label): value for value, label in Achievement.State.choices}
 SAVED_FIELDS = ["state", "value", "cumulative", "note", "text", "updated_at"]
-
-
-def cell_text(value) -> str:
-    """A cell as text: stripped of ordinary and full-width spaces; '' for an empty cell."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip().strip("\u3000").strip()
-
-
-class AmountWidget(widgets.Widget):
-    """A number as staff type it, read as the entry screen reads it (``kpi.amounts.parse_amount``):
-    1234, 1,234, １，２３４, 12.5, −3 or △3 (a minus, which the constraints then reject); a number
-    Excel stored as a binary float is rounded to the four places the database keeps. Anything
-    else (a unit after the number included) is an error naming the column and the text."""
-
-    def __init__(self, label: str):
-        super().__init__(coerce_to_string=False)
-        self.label = label
-
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return parse_amount(value)
-        except ValidationError:
-            raise ValueError(
-                _("%(column)s「%(text)s」は数値ではありません。")
-                % {"column": self.label, "text": cell_text(value)}
-            ) from None
-
-    def render(self, value, obj=None, **kwargs):
-        return value
-
-
-class StateWidget(widgets.Widget):
-    """実績あり / 集計中 / 未集計 (empty: decided from the value, see the resource)."""
-
-    def clean(self, value, row=None, **kwargs):
-        text = cell_text(value)
-        if not text:
-            return None
-        if text in STATE_BY_LABEL:
-            return STATE_BY_LABEL[text]
-        if text in STATE_BY_LABEL.values():
-            return text
-        choices = "・".join(STATE_BY_LABEL)
-        raise ValueError(
-            _("状態「%(text)s」は %(choices)s のいずれかにしてください。")
-            % {"text": text, "choices": choices}
-        )
-
-    def render(self, value, obj=None, **kwargs):
-        return str(Achievement.State(value).label) if value else ""
-
-
-class NoteWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        return cell_text(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return value or ""
-
-
-class IndicatorCodeWidget(widgets.Widget):
-    """指標コード → the indicator, from the ones the resource fetched for the chunk."""
-
-    def __init__(self, resource: "AchievementSheetResource"):
-        super().__init__()
-        self.resource = resource
-
-    def clean(self, value, row=None, **kwargs):
-        code = cell_text(value)
-        if not code:
-            raise ValueError(_("指標コードを入力してください。"))
-        indicator = self.resource.indicators.get(code)
-        if indicator is None:
-            raise ValueError(_("指標コード「%(code)s」はこの戦略にありません。") % {"code": code})
-        self.resource.check_in_force(indicator)
-        return indicator
-
-    def render(self, value, obj=None, **kwargs):
-        return value.code if value else ""
-
-
-class FiscalYearWidget(widgets.Widget):
-    """年度: H29, 平成29年度, 2017 or empty (the year chosen on upload). Any other year is an
-    error: one sheet holds one year's results."""
-
-    def __init__(self, resource: "AchievementSheetResource"):
-        super().__init__()
-        self.resource = resource
-
-    def clean(self, value, row=None, **kwargs):
-        chosen = self.resource.fiscal_year
-        text = cell_text(value)
-        if not text:
-            return chosen
-        year = self.parse(text)
-        strategy = self.resource.strategy
-        if year is None:
-            raise ValueError(
-                _("年度「%(text)s」を読み取れません。%(example)s のように入力してください。")
-                % {"text": text, "example": chosen.short_label}
-            )
-        if year not in strategy.fiscal_year_range:
-            raise ValueError(
-                _("年度「%(text)s」は計画期間（%(period)s）の外です。")
-                % {"text": text, "period": strategy.period_label}
-            )
-        if year != chosen.year:
-            raise ValueError(
-                _(
-                    "年度「%(text)s」はアップロードで選んだ年度（%(chosen)s）と違います。"
-                    "1つのシートには1つの年度の実績を入力してください。"
-                )
-                % {"text": text, "chosen": chosen.short_label}
-            )
-        return chosen
-
-    def parse(self, text: str) -> int | None:
-        """The fiscal year a cell names (``strategy.fiscal.fiscal_year_from_text``), else None."""
-        try:
-            return fiscal.fiscal_year_from_text(unicodedata.normalize("NFKC", text))
-        except ValueError:
-            return None
-
-    def render(self, value, obj=None, **kwargs):
-        return value.short_label if value else ""
 
 
 class ChunkInstanceLoader(BaseInstanceLoader):

@@ -1,0 +1,165 @@
+"""The upload, its check in chunks and its application: `import_create` stores the file in an
+ImportJob; `import_advance` checks the next chunk of rows (a dry run through the resource:
+nothing but the job is written) until every row is checked and the job holds the preview;
+`import_apply` then writes every row in one transaction, or none."""
+
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from strategy.models import FiscalYear, Strategy
+
+from ..models import ImportJob
+from .preview import preview_row
+from .resource import AchievementSheetResource
+from .sheets import Sheet, read_sheet, sheet_of
+
+CHUNK_ROWS = 200
+
+
+def import_create(
+    *, strategy: Strategy, fiscal_year: FiscalYear, user, filename: str, data: bytes
+) -> ImportJob:
+    """Store an uploaded sheet as a job and check its first chunk of rows. A file that cannot be
+    used (wrong type, empty, wrong columns) raises ValidationError and nothing is stored."""
+    if fiscal_year.strategy_id != strategy.pk:
+        raise ValidationError(_("別の総合戦略の年度です。"), code="other_strategy")
+    sheet = read_sheet(filename=filename, data=data)
+    job = ImportJob(
+        strategy=strategy,
+        fiscal_year=fiscal_year,
+        user=user,
+        filename=PurePath(filename).name[:255],
+        data=data,
+        total_rows=len(sheet.rows),
+    )
+    job.full_clean()
+    job.save()
+    return import_advance(job=job, sheet=sheet_of(job, sheet))
+
+
+def import_advance(*, job: ImportJob, sheet: Sheet | None = None, chunk_rows: int = CHUNK_ROWS):
+    """Check the next `chunk_rows` rows of a pending job (a dry run) and add them to its preview;
+    when the last row is checked the job is 確認済み, or エラーあり if any row has an error.
+    Two requests advancing the same job at once cannot both add the same rows: the update only
+    applies to the job as it was read."""
+    if job.status != ImportJob.Status.PENDING:
+        return job
+    sheet = sheet or sheet_of(job)
+    start = job.processed_rows
+    chunk = sheet.rows[start : start + chunk_rows]
+    seen: dict[str, int] = {}
+    for row in job.preview:
+        if row["code"]:
+            seen.setdefault(row["code"], row["row"])
+    checked = _check_rows(job, sheet, chunk, seen=seen, dry_run=True)
+    preview = job.preview + checked
+    errors = job.errors + [message for row in checked for message in row["errors"]]
+    processed = start + len(chunk)
+    if processed < job.total_rows:
+        status = ImportJob.Status.PENDING
+    else:
+        status = ImportJob.Status.FAILED if errors else ImportJob.Status.PREVIEWED
+    ImportJob.objects.filter(
+        pk=job.pk, status=ImportJob.Status.PENDING, processed_rows=start
+    ).update(
+        preview=preview,
+        errors=errors,
+        processed_rows=processed,
+        status=status,
+        updated_at=timezone.now(),
+    )
+    job.refresh_from_db(fields=["preview", "errors", "processed_rows", "status", "updated_at"])
+    return job
+
+
+class _Rejected(Exception):
+    def __init__(self, rows, errors):
+        super().__init__(errors)
+        self.rows, self.errors = rows, errors
+
+
+def import_apply(*, job: ImportJob, user) -> ImportJob:
+    """Write every row of a checked job in ONE transaction: new results are created, changed ones
+    updated (each with a history record naming `user`), unchanged ones left alone.
+
+    The rows are checked again against the database as it is now. If any row fails, nothing is
+    written, the job becomes エラーあり with the errors, and ValidationError is raised. A job that
+    is not 確認済み (still being checked, with errors, or already applied) raises too."""
+    sheet = sheet_of(job)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
+                status=ImportJob.Status.APPLIED, applied_at=now, applied_by=user, updated_at=now
+            )
+            if not claimed:
+                raise ValidationError(
+                    _("この取り込みは確定できません（確認中、エラーあり、または反映済みです）。"),
+                    code="not_applicable",
+                )
+            seen: dict[str, int] = {}
+            rows: list[dict] = []
+            errors: list[str] = []
+            for start in range(0, len(sheet.rows), CHUNK_ROWS):
+                chunk = sheet.rows[start : start + CHUNK_ROWS]
+                # after the first error nothing will be kept, so the rest is only checked
+                checked = _check_rows(job, sheet, chunk, seen=seen, user=user, dry_run=bool(errors))
+                rows += checked
+                errors += [message for row in checked for message in row["errors"]]
+            if errors:
+                raise _Rejected(rows, errors)
+            ImportJob.objects.filter(pk=job.pk).update(preview=rows)
+    except IntegrityError as error:
+        # someone entered a result of the same indicator and year between our check and our
+        # write: nothing is written, the job stays 確認済み and confirming again re-checks
+        raise ValidationError(
+            _(
+                "確定の途中で同じ年度の実績が別に入力されたため、何も書き込んでいません。"
+                "もう一度「確定」を押してください。"
+            ),
+            code="conflict",
+        ) from error
+    except _Rejected as rejected:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            preview=rejected.rows,
+            errors=rejected.errors,
+            updated_at=timezone.now(),
+        )
+        raise ValidationError(
+            _(
+                "確認の後でデータが変わったため、%(count)d行にエラーがあります。"
+                "何も書き込んでいません。"
+            ),
+            code="rejected_on_apply",
+            params={"count": len({row["row"] for row in rejected.rows if row["errors"]})},
+        ) from None
+    job.refresh_from_db()
+    return job
+
+
+def _check_rows(job, sheet, chunk, *, seen, user=None, dry_run=True) -> list[dict]:
+    """Run one chunk through the resource; one preview row (a JSON-able dict) per sheet row."""
+    row_numbers = [number for number, _ in chunk]
+    resource = AchievementSheetResource(
+        strategy=job.strategy,
+        fiscal_year=job.fiscal_year,
+        user=user,
+        change_reason=(_("Excelから取り込み（%(file)s）") % {"file": job.filename})[:100],
+        seen=seen,
+        row_numbers=row_numbers,
+    )
+    dataset = sheet.dataset(chunk)
+    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True)
+    for error in result.base_errors:
+        raise error.error
+    checked = []
+    for number, values, row_result in zip(row_numbers, dataset.dict, result.rows, strict=True):
+        for error in row_result.errors:  # an unexpected exception, not a user's mistake
+            raise error.error
+        checked.append(preview_row(resource, number, values, row_result))
+    return checked
