@@ -6,6 +6,7 @@ DJANGO_DEBUG   true for local development (``make run`` sets it); false by defau
 ALLOWED_HOSTS  comma-separated host names.
 CACHE_URL      redis://host:6379/0 for a cache shared by several hosts; default: files in CACHE_DIR
                (.cache/django here). See README「本番運用」 for every variable.
+STATIC_ROOT    where collectstatic writes the static files whitenoise serves; ./staticfiles.
 
 Security (``manage.py check --deploy`` is clean once the first two are set for production):
 SECURE_HSTS_SECONDS             HSTS max-age; 0 (default) sends no HSTS header.
@@ -17,6 +18,8 @@ SECURE_PROXY_SSL_HEADER         true behind a proxy that sets X-Forwarded-Proto;
 CSRF_TRUSTED_ORIGINS            comma-separated origins (https://example.jp) for CSRF checks.
 AXES_FAILURE_LIMIT              failed logins before a lockout (per username and IP); 5.
 AXES_COOLOFF_MINUTES            how long a lockout lasts; 15.
+TRUSTED_PROXY_COUNT             reverse proxies in front of the site that append to X-Forwarded-For;
+                                0 (default): the lockout uses the connecting address.
 
 Site frame:
 SITE_CONTACT                    the footer's contact line (department, phone, e-mail); empty
@@ -157,7 +160,7 @@ LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "strategy:home"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -214,6 +217,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# Behind reverse proxies the lockout counts the visitor's address from X-Forwarded-For, the
+# TRUSTED_PROXY_COUNT-th from the right (nemuro_strategy/ops/client_ip.py), not the proxy's.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must not be negative.")
+AXES_CLIENT_IP_CALLABLE = "nemuro_strategy.ops.client_ip.client_ip"
 
 # Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. Scripts and styles
 # come from our static files only; charts are images from this site; no frames, no plugins.
