@@ -1,59 +1,23 @@
 """Staff pages of the Excel round trip: download a year's entry sheet, upload it, watch it being
-checked, read the preview and confirm. Everything is in kpi/imports.py; these views only pass
-requests to it."""
+checked, read the preview and confirm. Everything is in kpi/imports/ (the upload form in
+kpi/imports/forms.py); these views only pass requests to it."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from strategy.access import ALL, department_ids, get_staff_strategy, staff_required
 from strategy.models import FiscalYear
 
 from .. import imports
+from ..imports.forms import ImportUploadForm
 from ..models import ImportJob
 
 PERM = "kpi.change_achievement"
-
-
-class ImportUploadForm(forms.Form):
-    fiscal_year = forms.TypedChoiceField(label=_lazy("年度"), coerce=int)
-    file = forms.FileField(
-        label=_lazy("ファイル"),
-        help_text=_lazy(
-            "ダウンロードした入力用シート（Excel .xlsx）、またはそれをCSVで保存したもの。"
-        ),
-        error_messages={
-            "required": _lazy("ファイルを選んでください。"),
-            "empty": imports.EMPTY_FILE,
-        },
-        widget=forms.ClearableFileInput(
-            attrs={"accept": f".xlsx,.csv,{imports.XLSX_CONTENT_TYPE},text/csv"}
-        ),
-    )
-
-    def __init__(self, *args, strategy, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.years = {fy.year: fy for fy in FiscalYear.objects.for_strategy(strategy)}
-        field = self.fields["fiscal_year"]
-        field.choices = [
-            (
-                year,
-                f"{fy.long_label}（{fy.short_label}）{_('・公表済み') if fy.is_published else ''}",
-            )
-            for year, fy in self.years.items()
-        ]
-        field.error_messages["invalid_choice"] = _(
-            "年度「%%(value)s」は計画期間（%(period)s）の外です。一覧から年度を選んでください。"
-        ) % {"period": strategy.period_label}
-
-    def clean_fiscal_year(self):
-        return self.years[self.cleaned_data["fiscal_year"]]
 
 
 def _job_for(user, slug: str, pk: int) -> ImportJob:
