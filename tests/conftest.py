@@ -78,10 +78,26 @@ def secretariat(db):
     return _user_in("事務局", "jimukyoku")
 
 
+def department_owning_everything(name: str = "テスト担当課"):
+    """A department of Nemuro (the seeds name none) that owns every measure and every 数値目標,
+    so that its members enter every indicator, as the department staff of the tests always did."""
+    from kpi.models import Indicator
+    from strategy.models import Department, Measure, Municipality
+
+    owner = Department.objects.create(
+        municipality=Municipality.objects.get(code=NEMURO_CODE), name=name
+    )
+    Measure.objects.filter(strategy__slug=NEMURO).update(department=owner)
+    Indicator.objects.filter(strategy__slug=NEMURO, measure=None).update(department=owner)
+    return owner
+
+
 @pytest.fixture
 def department(db):
-    """担当課 staff member who enters results."""
-    return _user_in("担当課", "tantouka")
+    """担当課 staff member who enters results (of a department that owns every indicator)."""
+    user = _user_in("担当課", "tantouka")
+    user.memberships.get().departments.add(department_owning_everything())
+    return user
 
 
 @pytest.fixture
@@ -174,7 +190,8 @@ def other_municipality(other_strategy):
 @pytest.fixture
 def nemuro_departments(db):
     """Two departments of Nemuro for the tests (the seeds name none): 第一課 owns goals 1 and 2's
-    measures, 第二課 goal 3's."""
+    measures and 数値目標, 第二課 goal 3's."""
+    from kpi.models import Indicator
     from strategy.models import Department, Measure, Municipality
 
     nemuro = Municipality.objects.get(code=NEMURO_CODE)
@@ -183,6 +200,9 @@ def nemuro_departments(db):
     measures = Measure.objects.filter(strategy__slug=NEMURO)
     measures.filter(policy__goal__number__in=[1, 2]).update(department=first)
     measures.filter(policy__goal__number=3).update(department=second)
+    goal_level = Indicator.objects.filter(strategy__slug=NEMURO, measure=None)
+    goal_level.filter(goal__number__in=[1, 2]).update(department=first)
+    goal_level.filter(goal__number=3).update(department=second)
     return first, second
 
 

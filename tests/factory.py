@@ -110,9 +110,17 @@ def grow_strategy(strategy: Strategy, n: int = 20) -> None:
     measure = Measure.objects.get(strategy=strategy, code="1ア①")
     goal = measure.policy.goal
     years = {fy.year: fy for fy in FiscalYear.objects.filter(strategy=strategy)}
+    # the new 数値目標 belong to the department that has the goal's others (if any)
+    goal_department = (
+        Indicator.objects.filter(goal=goal, measure=None)
+        .values_list("department_id", flat=True)
+        .first()
+    )
     for i in range(n):
         for prefix, parent in (("extra", measure), ("goal-extra", None)):
             indicator = extra_indicator(first, i, goal=goal, measure=parent, prefix=prefix)
+            if parent is None:
+                indicator.department_id = goal_department
             indicator.save()
             for year, value in ((2015, 12), (2016, 14), (2017, 16)):
                 Achievement.objects.create(

@@ -84,8 +84,9 @@ class YearEntryRowForm(forms.Form):
         widget=forms.TextInput(attrs={"size": 14, "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, row: EntryRow | None, **kwargs):
+    def __init__(self, *args, row: EntryRow | None, restricted: bool = False, **kwargs):
         self.row = row
+        self.restricted = restricted  # the page holds only the member's departments' indicators
         if row is not None:
             kwargs.setdefault("initial", row.initial())
         super().__init__(*args, **kwargs)
@@ -116,6 +117,14 @@ class YearEntryRowForm(forms.Form):
     def clean(self):
         data = super().clean()
         if self.row is None:
+            if self.restricted:
+                raise ValidationError(
+                    _(
+                        "この指標はあなたの担当課の指標ではないか、この年度の構成に含まれて"
+                        "いません。担当課の指標だけを入力できます。"
+                    ),
+                    code="not_your_department",
+                )
             raise ValidationError(
                 _("この指標はこの年度の構成に含まれていません。ページを再読み込みしてください。"),
                 code="unknown_indicator",
@@ -191,7 +200,7 @@ class BaseYearEntryFormSet(forms.BaseFormSet):
         else:
             row = self.page.rows[index]
         # Unchanged rows are neither validated nor saved.
-        return {"row": row, "empty_permitted": True}
+        return {"row": row, "empty_permitted": True, "restricted": self.page.restricted}
 
     def clean(self):
         seen = set()

@@ -28,20 +28,30 @@ class YearStatus:
         return self.recorded + self.pending
 
 
-def year_entry_years(strategy: Strategy) -> list[YearStatus]:
+def _indicators(strategy: Strategy, department_ids):
+    """The strategy's indicators a member works on: all (``department_ids`` None: the
+    secretariat), else those of their departments (``Indicator.department_q``)."""
+    indicators = Indicator.objects.filter(strategy=strategy)
+    if department_ids is not None:
+        indicators = indicators.filter(Indicator.department_q(department_ids))
+    return indicators
+
+
+def year_entry_years(strategy: Strategy, department_ids=None) -> list[YearStatus]:
     """Every fiscal year of the period with how many indicators are in force and how many have a
-    result. Queries: fiscal years, adopted revisions, indicators with their revisions, result
-    counts per year (4)."""
+    result (only the indicators of `department_ids`, when given). Queries: fiscal years, adopted
+    revisions, indicators with their revisions, result counts per year (4)."""
     years = list(FiscalYear.objects.for_strategy(strategy))
     revisions = list(strategy.revisions.exclude(status=Revision.Status.DRAFT).order_by("sequence"))
     indicators = list(
-        Indicator.objects.filter(strategy=strategy).select_related("introduced_in", "retired_in")
+        _indicators(strategy, department_ids).select_related("introduced_in", "retired_in")
     )
+    results = Achievement.objects.filter(fiscal_year__strategy=strategy)
+    if department_ids is not None:
+        results = results.filter(Achievement.department_q(department_ids))
     counts = {
         row["fiscal_year"]: row
-        for row in Achievement.objects.filter(fiscal_year__strategy=strategy)
-        .values("fiscal_year")
-        .annotate(
+        for row in results.values("fiscal_year").annotate(
             recorded=Count("pk", filter=Q(state=State.RECORDED)),
             pending=Count("pk", filter=~Q(state=State.RECORDED)),
         )
@@ -117,6 +127,7 @@ class YearEntryPage:
     fiscal_year: FiscalYear
     revision: Revision
     rows: list[EntryRow] = field(default_factory=list)
+    restricted: bool = False  # only the indicators of the member's departments
 
     @property
     def goal_level_count(self) -> int:
@@ -141,10 +152,12 @@ class YearEntryPage:
         return (year - 1 if year - 1 in period else None, year + 1 if year + 1 in period else None)
 
 
-def year_entry_page(strategy: Strategy, year: int) -> YearEntryPage:
+def year_entry_page(strategy: Strategy, year: int, department_ids=None) -> YearEntryPage:
     """Every indicator in force in fiscal year `year` (the structure of the revision in force
-    that year), in the tree order (``in_tree_order``), with this year's result and last year's
-    result across the indicator's lineage. 404 for a year outside the period.
+    that year) — only those of `department_ids` when given: a department member's page holds
+    their departments' indicators and nothing else, so a posted row of any other is refused —
+    in the tree order (``in_tree_order``), with this year's result and last year's result across
+    the indicator's lineage. 404 for a year outside the period.
 
     Queries: fiscal year, revision in force, indicators with their tree, indicator chains,
     results of this year and last year (5)."""
@@ -159,12 +172,10 @@ def year_entry_page(strategy: Strategy, year: int) -> YearEntryPage:
     except Revision.DoesNotExist as exc:
         raise Http404("この年度に効力のある策定・改訂がありません。") from exc
     indicators = list(
-        Indicator.objects.filter(strategy=strategy)
-        .in_force_at(revision)
-        .with_tree()
-        .in_tree_order()
+        _indicators(strategy, department_ids).in_force_at(revision).with_tree().in_tree_order()
     )
     page = YearEntryPage(strategy, fiscal_year, revision)
+    page.restricted = department_ids is not None
     chains = lineages(strategy)
     nodes = {pk for i in indicators for pk in chains.get(i.pk, [i.pk])}
     years = [year] if page.previous_year is None else [year, page.previous_year]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kpi.entry import forms, page, save
-from strategy.access import get_staff_strategy, staff_required
+from strategy.access import department_ids, get_staff_strategy, staff_required
 
 
 @staff_required("kpi.change_achievement")
@@ -21,7 +21,9 @@ def year_entry_index(request, slug):
         "staff/year_entry_index.html",
         {
             "strategy": strategy,
-            "years": page.year_entry_years(strategy),
+            "years": page.year_entry_years(
+                strategy, department_ids(request.user, strategy.municipality_id)
+            ),
             "breadcrumbs": [(None, _("実績の入力（年度別）"))],
         },
     )
@@ -31,7 +33,9 @@ def year_entry_index(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 def year_entry(request, slug, year):
     strategy = get_staff_strategy(request.user, slug, "kpi.change_achievement")
-    entry_page = page.year_entry_page(strategy, year)
+    entry_page = page.year_entry_page(
+        strategy, year, department_ids(request.user, strategy.municipality_id)
+    )
     fiscal_year = entry_page.fiscal_year
     if request.method == "POST":
         formset = forms.YearEntryFormSet(request.POST.copy(), page=entry_page)

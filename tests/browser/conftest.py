@@ -155,12 +155,14 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def make_user(seeded):
-    def make(role: str, username: str, departments=()):
-        """A user holding `role` in Nemuro (and, for 担当課, working in `departments`)."""
+    def make(role: str, username: str, departments=None):
+        """A user holding `role` in Nemuro; a 担当課 member works in `departments` (by default a
+        department that owns every indicator)."""
         from django.contrib.auth import get_user_model
 
         from strategy.models import Membership, Municipality
         from strategy.roles import ADMIN_ROLES
+        from tests.conftest import department_owning_everything
 
         user = get_user_model().objects.create_user(
             username, password=PASSWORD, is_staff=role in ADMIN_ROLES
@@ -168,7 +170,10 @@ def make_user(seeded):
         membership = Membership.objects.create(
             user=user, municipality=Municipality.objects.get(code="012238"), role=role
         )
-        membership.departments.set(departments)
+        if role == "担当課":
+            membership.departments.set(
+                departments if departments is not None else [department_owning_everything()]
+            )
         return user
 
     return make

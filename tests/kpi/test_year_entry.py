@@ -330,7 +330,7 @@ def test_a_row_for_an_indicator_not_in_force_that_year_is_refused(as_user, depar
     page.type("3ウ①-1", value="40.5")
     response = client.post(entry_url(2017), page.fields)
     assert response.status_code == 200
-    assert "この指標はこの年度の構成に含まれていません。" in response.content.decode()
+    assert "この年度の構成に含まれていません" in response.content.decode()
     assert not h29_results().exists()
 
 
@@ -581,3 +581,55 @@ def test_saving_every_row_of_a_year_takes_a_fixed_number_of_queries(
         assert set(h29_results().values_list("value", flat=True)) == {value}
     assert saved.updated == len(rows)
     assert Achievement.history.filter(history_user=department).count() == 2 * len(rows)
+
+
+# --- departments -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def first_department_member(department, nemuro_departments):
+    """The department member, now in 第一課 only (goals 1 and 2; 第二課 has goal 3)."""
+    from tests.conftest import member_of
+
+    return member_of(department, nemuro_departments[0])
+
+
+def test_a_department_member_sees_only_their_departments_indicators(
+    as_user, first_department_member
+):
+    page = as_user(first_department_member).get(entry_url(2017)).context["page"]
+    codes = {row.indicator.code for row in page.rows}
+    assert "G1-1" in codes and "1ア①-1" in codes  # goal 1: 第一課
+    assert not any(code.startswith(("G3-", "3")) for code in codes)  # goal 3: 第二課
+    expected = Indicator.objects.filter(
+        Indicator.department_q({first_department_member.memberships.get().departments.get().pk}),
+        strategy__slug=SLUG,
+    ).in_force_at(page.revision)
+    assert codes == {i.code for i in expected}
+
+
+def test_a_row_of_another_departments_indicator_is_refused_and_nothing_is_saved(
+    as_user, first_department_member, secretariat
+):
+    own = load(as_user(secretariat))  # the secretariat's page holds every indicator
+    theirs = own.prefix["3ウ①-1"]
+    mine = load(as_user(first_department_member))
+    mine.type("1ア①-1", value="2")  # a valid change of their own …
+    # … and a row forged from the secretariat's page: goal 3 belongs to 第二課
+    mine.fields["form-0-indicator"] = own.fields[f"{theirs}-indicator"]
+    mine.fields["form-0-value"] = "9"
+    before = list(h29_results().values_list("pk", "value", "state"))
+    client = as_user(first_department_member)
+    response = client.post(entry_url(2017), mine.fields)
+    assert response.status_code == 200
+    assert "担当課の指標だけを入力できます" in response.content.decode()
+    assert list(h29_results().values_list("pk", "value", "state")) == before
+
+
+def test_the_index_counts_only_the_departments_indicators(as_user, first_department_member):
+    years = as_user(first_department_member).get(index_url()).context["years"]
+    h29 = next(status for status in years if status.fiscal_year.year == 2017)
+    everything = Indicator.objects.filter(strategy__slug=SLUG).in_force_in_year(
+        h29.fiscal_year.strategy, 2017
+    )
+    assert 0 < h29.indicators < everything.count()
