@@ -22,6 +22,7 @@ from django.urls import reverse
 from strategy.access import scoped
 from strategy.roles import DEPARTMENT, OUR_APPS, PANEL, ROLE_PERMISSIONS, SECRETARIAT, may_read
 from tests.conftest import _user_in, member_of
+from tests.verification.data_call_rows import add_data_call_rows
 
 ROLE_OF = {"department": DEPARTMENT, "panel_member": PANEL, "secretariat": SECRETARIAT}
 PAGES = ("changelist", "add", "change", "history", "delete")
@@ -54,7 +55,7 @@ LABELS = [f"{app}.{model}" for app, model, _, _ in model_admins()]
 
 
 @pytest.fixture
-def one_of_each(nemuro, nemuro_departments, other_strategy, department):
+def one_of_each(nemuro, department, nemuro_departments, other_strategy):
     """The seed plus one object of each registered model it has none of (users, login attempts,
     an import job, a panel draft), the same in the other municipality, and the department member
     put in 第一課 (Nemuro's goals 1 and 2; 第二課 has goal 3)."""
@@ -89,6 +90,8 @@ def one_of_each(nemuro, nemuro_departments, other_strategy, department):
     AccessAttempt.objects.create(failures_since_start=1, **where)
     AccessLog.objects.create(**where)
     AccessFailureLog.objects.create(**where)
+    for strategy in (nemuro, other_strategy):
+        add_data_call_rows(strategy, user)
     for _, _, model, _ in model_admins():
         assert model._default_manager.exists(), model._meta.label
     return nemuro
@@ -220,6 +223,9 @@ def test_the_rows_owned_by_departments_are_the_results_the_outputs_and_what_they
         "strategy.projectlisting",
         "strategy.projectoutput",
         "strategy.projectoutputline",
+        "verification.departmentsubmission",
+        "verification.reminderlog",
+        "verification.submissiontransition",
     }
 
 
