@@ -98,8 +98,11 @@ class AchievementSheetResource(resources.ModelResource):
         change_reason: str = "",
         seen: dict[str, int] | None = None,
         row_numbers: list[int] | None = None,
+        department_ids=None,
     ):
         super().__init__()
+        # None: every indicator (the secretariat); else only those of these departments
+        self.department_ids = department_ids
         self.fiscal_year = fiscal_year
         self.revision = strategy.revision_for_year(fiscal_year.year)
         self.strategy = _strategy_knowing(strategy, fiscal_year.year, self.revision)
@@ -122,7 +125,7 @@ class AchievementSheetResource(resources.ModelResource):
         found = (
             Indicator.objects.filter(strategy=self.strategy)
             .filter(Q(code__in=codes) | Q(predecessor__code__in=codes))
-            .select_related("introduced_in", "retired_in")
+            .select_related("introduced_in", "retired_in", "measure")
             .order_by()
         )
         for indicator in found:
@@ -138,6 +141,23 @@ class AchievementSheetResource(resources.ModelResource):
             achievement.indicator = by_pk[achievement.indicator_id]
             achievement.fiscal_year = self.fiscal_year
             self.existing[achievement.indicator_id] = achievement
+
+    def check_department(self, indicator: Indicator) -> None:
+        """A department member imports only their departments' indicators (the indicator's own
+        department, else its measure's: ``Indicator.department_q``)."""
+        if self.department_ids is None:
+            return
+        owner = indicator.department_id or (
+            indicator.measure.department_id if indicator.measure_id else None
+        )
+        if owner not in self.department_ids:
+            raise ValueError(
+                _(
+                    "指標コード「%(code)s」はあなたの担当課の指標ではありません。"
+                    "担当課の指標だけを取り込めます。"
+                )
+                % {"code": indicator.code}
+            )
 
     def check_in_force(self, indicator: Indicator) -> None:
         if indicator.is_in_force_at(self.revision):
@@ -285,13 +305,13 @@ class AchievementSheetResource(resources.ModelResource):
         return str(achievement.get_state_display()) if achievement.pk else ""
 
     def rows_for_sheet(self) -> list[Achievement]:
-        """One result per indicator in force in the year, the stored one or an empty unsaved one:
+        """One result per indicator in force in the year (of the member's departments, if they
+        are restricted to some), the stored one or an empty unsaved one:
         what `export()` turns into the entry sheet. Queries: indicators (1), results (1)."""
-        indicators = list(
-            Indicator.objects.filter(strategy=self.strategy)
-            .in_force_at(self.revision)
-            .in_tree_order()
-        )
+        indicators = Indicator.objects.filter(strategy=self.strategy)
+        if self.department_ids is not None:
+            indicators = indicators.filter(Indicator.department_q(self.department_ids))
+        indicators = list(indicators.in_force_at(self.revision).in_tree_order())
         stored = {
             a.indicator_id: a
             for a in Achievement.objects.filter(

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from strategy.access import department_ids
 from strategy.models import FiscalYear, Strategy
 
 from ..models import ImportJob
@@ -149,6 +150,8 @@ def _check_rows(job, sheet, chunk, *, seen, user=None, dry_run=True) -> list[dic
         strategy=job.strategy,
         fiscal_year=job.fiscal_year,
         user=user,
+        # the uploader's departments, on the preview and again when applying
+        department_ids=department_ids(job.user, job.strategy.municipality_id),
         change_reason=(_("Excelから取り込み（%(file)s）") % {"file": job.filename})[:100],
         seen=seen,
         row_numbers=row_numbers,

@@ -162,10 +162,13 @@ def sheet_of(job: ImportJob, sheet: Sheet | None = None) -> Sheet:
 COLUMN_WIDTHS = {"A": 12, "B": 64, "C": 10, "D": 8, "E": 14, "F": 14, "G": 11, "H": 32}
 
 
-def entry_sheet_xlsx(*, strategy: Strategy, fiscal_year: FiscalYear) -> bytes:
-    """The entry sheet of `fiscal_year`: one row per indicator in force that year, prefilled
-    with its stored result (empty when there is none). Queries: revision, indicators, results."""
-    resource = AchievementSheetResource(strategy=strategy, fiscal_year=fiscal_year)
+def entry_sheet_xlsx(*, strategy: Strategy, fiscal_year: FiscalYear, department_ids=None) -> bytes:
+    """The entry sheet of `fiscal_year`: one row per indicator in force that year (only those of
+    `department_ids` when given), prefilled with its stored result (empty when there is none).
+    Queries: revision, indicators, results."""
+    resource = AchievementSheetResource(
+        strategy=strategy, fiscal_year=fiscal_year, department_ids=department_ids
+    )
     rows = resource.rows_for_sheet()
     dataset = resource.export(queryset=rows)
     dataset.title = f"{fiscal_year.short_label} 実績入力"

@@ -95,6 +95,7 @@ class IndicatorCodeWidget(widgets.Widget):
         indicator = self.resource.indicators.get(code)
         if indicator is None:
             raise ValueError(_("指標コード「%(code)s」はこの戦略にありません。") % {"code": code})
+        self.resource.check_department(indicator)
         self.resource.check_in_force(indicator)
         return indicator
 

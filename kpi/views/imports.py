@@ -46,7 +46,11 @@ def entry_sheet(request, slug, year):
     if year not in strategy.fiscal_year_range:
         raise Http404(_("計画期間の外の年度です。"))
     fiscal_year = get_object_or_404(FiscalYear, strategy=strategy, year=year)
-    content = imports.entry_sheet_xlsx(strategy=strategy, fiscal_year=fiscal_year)
+    content = imports.entry_sheet_xlsx(
+        strategy=strategy,
+        fiscal_year=fiscal_year,
+        department_ids=department_ids(request.user, strategy.municipality_id),
+    )
     response = HttpResponse(content, content_type=imports.XLSX_CONTENT_TYPE)
     filename = imports.entry_sheet_filename(strategy, fiscal_year)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

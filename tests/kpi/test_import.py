@@ -692,3 +692,59 @@ def test_the_upload_page_has_labelled_fields_and_the_year_sheets(staff, nemuro):
 def test_a_job_is_only_found_under_its_own_strategy(staff, a_job):
     url = reverse("staff:import_job", kwargs={"slug": "other-strategy", "pk": a_job.pk})
     assert staff.get(url).status_code == 404
+
+
+# --- departments -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def first_department(as_user, department, nemuro_departments):
+    """The department member in 第一課 only (goals 1 and 2; 第二課 has goal 3)."""
+    from tests.conftest import member_of
+
+    return as_user(member_of(department, nemuro_departments[0]))
+
+
+def test_a_department_member_downloads_only_their_departments_rows(first_department, nemuro):
+    codes = [cell.value for cell in download(first_department, nemuro, H29).active["A"][1:]]
+    assert "G1-1" in codes and "1ア①-1" in codes
+    assert not [code for code in codes if code.startswith(("G3-", "3"))]
+
+
+def test_a_row_of_another_departments_indicator_is_refused_and_nothing_is_saved(
+    first_department, secretariat, nemuro
+):
+    from django.test import Client
+
+    the_secretariat = Client()
+    the_secretariat.force_login(secretariat)
+    book = download(the_secretariat, nemuro, H29)  # every indicator, goal 3 included
+    sheet = book.active
+    edit(sheet, **{f"E{row_of(sheet, '1ア①-1')}": 5, f"G{row_of(sheet, '1ア①-1')}": "実績あり"})
+    theirs = row_of(sheet, "3ウ①-1")
+    edit(sheet, **{f"E{theirs}": 7, f"G{theirs}": "実績あり"})
+    before = results_snapshot()
+
+    upload(first_department, nemuro, H29, as_bytes(book))
+
+    job = latest_job()
+    message = (
+        f"行{theirs}: 指標コード「3ウ①-1」はあなたの担当課の指標ではありません。"
+        "担当課の指標だけを取り込めます。"
+    )
+    assert job.status == "failed" and message in job.errors
+    assert message in first_department.get(job.get_absolute_url()).content.decode()
+    first_department.post(job.get_absolute_url(), {"action": "apply"})
+    assert results_snapshot() == before
+
+
+def test_another_municipalitys_staff_cannot_open_a_job(
+    client, nemuro, department, other_municipality
+):
+    from tests.conftest import _user_in
+
+    client.force_login(department)
+    upload(client, nemuro, H29, as_bytes(download(client, nemuro, H29)))
+    job = latest_job()
+    client.force_login(_user_in("事務局", "tashi", other_municipality.code))
+    assert client.get(job.get_absolute_url()).status_code == 404
