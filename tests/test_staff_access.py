@@ -12,6 +12,7 @@ SLUG = "nemuro-sousei-2015"
 # The permission each staff page needs (strategy/roles.py gives the roles their permissions).
 REQUIRED = {
     "home": None,  # any logged-in user
+    "department_assignments": "strategy.change_measure",
     "year_entry_index": "kpi.change_achievement",
     "year_entry": "kpi.change_achievement",
     "import_upload": "kpi.change_achievement",

@@ -16,6 +16,7 @@ class StaffPage:
 
 
 STAFF_PAGES: list[StaffPage] = [
+    StaffPage("department_assignments", "担当課の割当（未割当の一覧）", "strategy.change_measure"),
     StaffPage("year_entry_index", "実績の入力（年度別）", "kpi.change_achievement"),
     StaffPage("import_upload", "Excelで実績を一括入力", "kpi.change_achievement"),
     StaffPage("publication", "年度の公表・取り下げ", "strategy.publish_fiscalyear"),

@@ -3,10 +3,12 @@ pages (its staff_urls module). What the home links to is listed in nemuro_strate
 
 from django.urls import include, path
 
+from nemuro_strategy.staff.assignments import department_assignments
 from nemuro_strategy.staff.views import staff_home
 
 urlpatterns = [
     path("", staff_home, name="home"),
+    path("s/<slug:slug>/departments/", department_assignments, name="department_assignments"),
     path("", include("kpi.staff_urls")),
     path("", include("verification.staff_urls")),
 ]
