@@ -19,6 +19,8 @@ REQUIRED = {
     "entry_sheet": "kpi.change_achievement",
     "import_job": "kpi.change_achievement",
     "import_status": "kpi.change_achievement",
+    "output_entry_index": "strategy.change_projectoutput",
+    "output_entry": "strategy.change_projectoutput",
     "publication": "strategy.publish_fiscalyear",
     "publish": "strategy.publish_fiscalyear",
     "withdraw": "strategy.publish_fiscalyear",
@@ -117,7 +119,11 @@ def test_a_role_held_elsewhere_gives_no_rights_here(
     user = secretariat_elsewhere_department_here
     client.force_login(user)
     perm = REQUIRED[name]
-    allowed_here = perm in {"kpi.change_achievement", "strategy.view_unpublished"}
+    allowed_here = perm in {
+        "kpi.change_achievement",
+        "strategy.change_projectoutput",
+        "strategy.view_unpublished",
+    }
     for method in ("get", "post"):
         status = getattr(client, method)(url).status_code
         if allowed_here:

@@ -19,6 +19,7 @@ STAFF_PAGES: list[StaffPage] = [
     StaffPage("department_assignments", "担当課の割当（未割当の一覧）", "strategy.change_measure"),
     StaffPage("year_entry_index", "実績の入力（年度別）", "kpi.change_achievement"),
     StaffPage("import_upload", "Excelで実績を一括入力", "kpi.change_achievement"),
+    StaffPage("output_entry_index", "事業量の入力（年度別）", "strategy.change_projectoutput"),
     StaffPage("publication", "年度の公表・取り下げ", "strategy.publish_fiscalyear"),
     StaffPage("recent_changes", "最近の変更（監査記録）", "strategy.view_unpublished"),
     StaffPage("internal_review_index", "内部検証結果の入力", "verification.change_internalreview"),

@@ -9,6 +9,7 @@ from nemuro_strategy.staff.views import staff_home
 urlpatterns = [
     path("", staff_home, name="home"),
     path("s/<slug:slug>/departments/", department_assignments, name="department_assignments"),
+    path("", include("strategy.staff_urls")),
     path("", include("kpi.staff_urls")),
     path("", include("verification.staff_urls")),
 ]
