@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_ENV := DJANGO_SETTINGS_MODULE=nemuro_strategy.settings_test
 
-.PHONY: run serve test install check test-sqlite test-postgres lint clean tools bench
+.PHONY: run serve test install check test-sqlite test-postgres lint clean tools bench runtime-libs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# WeasyPrint's system libraries (pango, from Debian) for the PDFs: installed when missing (as root)
+runtime-libs:
+	$(PY) scripts/install_test_tools.py --runtime
+
+run: $(STAMP) runtime-libs
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py seed
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
@@ -27,7 +31,7 @@ run: $(STAMP)
 # Production on this machine (README「本番運用」): DEBUG off, the environment from .env when there
 # is one (its values win), static files collected for whitenoise, migrations applied, then gunicorn
 # with gunicorn.conf.py in the foreground. SECRET_KEY and ALLOWED_HOSTS are required.
-serve: $(STAMP)
+serve: $(STAMP) runtime-libs
 	@set -e; \
 	if [ -f .env ]; then echo "==> .env を読み込みます"; set -a; . ./.env; set +a; fi; \
 	export DJANGO_DEBUG=false; \

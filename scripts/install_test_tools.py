@@ -48,11 +48,11 @@ def run(cmd: list[str], **kwargs) -> bool:
         return False
 
 
-def apt_missing() -> list[str]:
+def apt_missing(packages=APT_PACKAGES) -> list[str]:
     if not shutil.which("dpkg-query"):
-        return list(APT_PACKAGES)
+        return list(packages)
     missing = []
-    for name in APT_PACKAGES:
+    for name in packages:
         result = subprocess.run(
             ["dpkg-query", "-W", "-f=${Status}", name], capture_output=True, text=True, check=False
         )
@@ -61,8 +61,8 @@ def apt_missing() -> list[str]:
     return missing
 
 
-def ensure_apt() -> list[str]:
-    missing = apt_missing()
+def ensure_apt(packages=APT_PACKAGES) -> list[str]:
+    missing = apt_missing(packages)
     if not missing:
         return []
     if not shutil.which("apt-get"):
@@ -74,7 +74,7 @@ def ensure_apt() -> list[str]:
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run(["apt-get", "update"], env=env)
     run(["apt-get", "install", "-y", "--no-install-recommends", *missing], env=env)
-    return apt_missing()
+    return apt_missing(packages)
 
 
 def ensure_playwright() -> list[str]:
@@ -117,7 +117,18 @@ def ensure_npm() -> list[str]:
     return [f"{name} (npm)" for name in missing()]
 
 
+def runtime() -> int:
+    """``--runtime`` (make run, make serve): only what the site itself needs, WeasyPrint's
+    libraries for the PDFs; a missing one is reported, the site still starts (the PDFs fail)."""
+    missing = ensure_apt(WEASYPRINT_PACKAGES)
+    if missing:
+        say("missing: " + ", ".join(missing) + " — the PDF downloads will not work until installed.")
+    return 0
+
+
 def main() -> int:
+    if "--runtime" in sys.argv[1:]:
+        return runtime()
     missing = ensure_apt() + ensure_playwright() + ensure_npm()
     if not shutil.which("java"):
         if os.geteuid() == 0 and shutil.which("apt-get"):
