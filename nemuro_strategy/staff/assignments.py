@@ -1,7 +1,6 @@
 """The secretariat's 担当課の割当 page: every measure and 数値目標 of a strategy with its department,
 and what is still 未割当 (kpi.assignments holds the reads and the write)."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -9,42 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kpi.assignments import assignments_of, departments_assign
+from nemuro_strategy.staff.forms import AssignmentForm
 from strategy.access import get_staff_strategy, staff_required
 
 PERMISSION = "strategy.change_measure"
-
-
-class AssignmentForm(forms.Form):
-    """One select per measure (``measure-<id>``) and per 数値目標 (``indicator-<id>``)."""
-
-    def __init__(self, *args, page, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.page = page
-        choices = [("", _("未割当"))] + [(str(d.pk), d.name) for d in page.departments]
-        for measure in page.measures:
-            self.fields[f"measure-{measure.pk}"] = forms.ChoiceField(
-                label=f"{measure.code} {measure.name}",
-                choices=choices,
-                required=False,
-                initial=str(measure.department_id or ""),
-            )
-        for indicator in page.goal_indicators:
-            self.fields[f"indicator-{indicator.pk}"] = forms.ChoiceField(
-                label=f"{indicator.code} {indicator.name}",
-                choices=choices,
-                required=False,
-                initial=str(indicator.department_id or ""),
-            )
-
-    def rows(self, prefix: str, objects):
-        return [(obj, self[f"{prefix}-{obj.pk}"]) for obj in objects]
-
-    def chosen(self, prefix: str) -> dict[int, int | None]:
-        return {
-            int(name.split("-", 1)[1]): int(value) if value else None
-            for name, value in self.cleaned_data.items()
-            if name.startswith(f"{prefix}-")
-        }
 
 
 @staff_required(PERMISSION)
