@@ -332,3 +332,10 @@ def test_the_pages_run_the_same_number_of_queries_whatever_the_data_size(
         large = client.get(url)
     if page == "entry":
         assert len(large.context["page"].groups) == len(small.context["page"].groups) + 20
+
+
+def test_the_largest_page_posts_fewer_fields_than_django_accepts(as_user, secretariat, settings):
+    """One goal a page keeps the form within DATA_UPLOAD_MAX_NUMBER_FIELDS (goal 2 in H30: the
+    most projects, none with an output yet, so two empty rows each)."""
+    form = load(as_user(secretariat), 2018, 2)
+    assert len(form.fields) + 1 < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS  # + the button
