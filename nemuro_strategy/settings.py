@@ -21,6 +21,11 @@ AXES_COOLOFF_MINUTES            how long a lockout lasts; 15.
 TRUSTED_PROXY_COUNT             reverse proxies in front of the site that append to X-Forwarded-For;
                                 0 (default): the lockout uses the connecting address.
 
+E-mail (notices of the yearly data call, ``send_reminders``):
+EMAIL_BACKEND                   a Django mail backend; default: the console when DJANGO_DEBUG is
+                                true, else SMTP (EMAIL_HOST … as Django reads them).
+DEFAULT_FROM_EMAIL              the sender; webmaster@localhost by default.
+
 Site frame:
 SITE_CONTACT                    the footer's contact line (department, phone, e-mail); empty
                                 (default): no contact line is shown.
@@ -243,3 +248,11 @@ CONTENT_SECURITY_POLICY = {
 
 # The footer's contact line, as the city words it; empty shows none (never invented).
 SITE_CONTACT = os.environ.get("SITE_CONTACT", "").strip()
+
+# E-mail (the data call's notices): Django's mail settings; the console in development.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")

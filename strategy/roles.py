@@ -8,6 +8,8 @@ with this table by data migrations (``sync_roles``), never by clicking in the ad
 | enter internal verdicts | no | no | yes |
 | draft panel verdicts and opinions | yes | no | yes |
 | publish a year, edit structure and revisions | no | no | yes |
+| submit their department's results to the yearly data call | no | yes | no |
+| open the data call, accept or return a department's submission | no | no | yes |
 
 A role is held in a municipality (``strategy.models.Membership``): the groups below define what
 each role may do, and a member has those permissions for that municipality's data only
@@ -74,6 +76,10 @@ def _crud(models, actions=("add", "change", "delete")) -> set[str]:
 READABLE_BY: dict[str, set[str]] = {
     "verification.paneldraft": {PANEL, SECRETARIAT},
     "strategy.membership": {SECRETARIAT},
+    # the yearly data call: the secretariat and the departments (each its own submission)
+    "verification.departmentsubmission": {SECRETARIAT, DEPARTMENT},
+    "verification.submissiontransition": {SECRETARIAT, DEPARTMENT},
+    "verification.reminderlog": {SECRETARIAT, DEPARTMENT},
 }
 
 
@@ -88,9 +94,15 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     PANEL: UNPUBLISHED
     | {"verification.draft_panelreview"}
     | _crud(PANEL_DRAFT_MODELS, ("add", "change")),
-    DEPARTMENT: UNPUBLISHED | _crud(RESULT_MODELS, ("add", "change")),
+    DEPARTMENT: UNPUBLISHED
+    | {"verification.submit_datacall"}
+    | _crud(RESULT_MODELS, ("add", "change")),
     SECRETARIAT: UNPUBLISHED
-    | {"verification.draft_panelreview", "strategy.publish_fiscalyear"}
+    | {
+        "verification.draft_panelreview",
+        "strategy.publish_fiscalyear",
+        "verification.manage_datacall",
+    }
     | _crud(RESULT_MODELS)
     | _crud(INTERNAL_REVIEW_MODELS)
     | _crud(PANEL_MODELS)

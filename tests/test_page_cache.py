@@ -88,7 +88,7 @@ def test_publication_and_withdrawal_change_the_next_visit(client, nemuro, secret
     assert visit(client)[0]["X-Page-Cache"] == "hit"
 
     h29 = FiscalYear.objects.get(strategy=nemuro, year=2017)
-    fiscal_year_publish(fiscal_year=h29, user=secretariat)
+    fiscal_year_publish(fiscal_year=h29, user=secretariat, confirmed=True, reason="速報のため")
     published, _ = visit(client)
     assert published["X-Page-Cache"] == "miss" and "1.91" in published.content.decode()
     assert visit(client)[0]["X-Page-Cache"] == "hit"
@@ -236,7 +236,8 @@ def test_a_write_through_a_staff_url_is_attributed_to_its_strategy(client, nemur
     visit(client)
     client.force_login(secretariat)
     response = client.post(
-        reverse("staff:publish", kwargs={"slug": SLUG, "year": 2017}), {"confirm": "on"}
+        reverse("staff:publish", kwargs={"slug": SLUG, "year": 2017}),
+        {"confirmed": "on", "reason": "速報のため"},
     )
     assert response.status_code == 302
     assert FiscalYear.objects.get(strategy=nemuro, year=2017).published_at is not None

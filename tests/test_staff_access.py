@@ -22,6 +22,7 @@ REQUIRED = {
     "output_entry_index": "strategy.change_projectoutput",
     "output_entry": "strategy.change_projectoutput",
     "publication": "strategy.publish_fiscalyear",
+    "publication_check": "strategy.publish_fiscalyear",
     "publish": "strategy.publish_fiscalyear",
     "withdraw": "strategy.publish_fiscalyear",
     "recent_changes": "strategy.view_unpublished",
@@ -31,9 +32,24 @@ REQUIRED = {
     "panel_index": "verification.draft_panelreview",
     "panel_review": "verification.draft_panelreview",
     "panel_record": "verification.change_panelreview",
+    "data_call_index": "verification.manage_datacall",
+    "data_call_board": "verification.manage_datacall",
+    "data_call_open": "verification.manage_datacall",
+    "data_call_submission": "verification.view_departmentsubmission",
+    "data_call_submit": "verification.submit_datacall",
+    "data_call_accept": "verification.manage_datacall",
+    "data_call_return": "verification.manage_datacall",
+    "my_tasks": "verification.submit_datacall",
 }
 
-SAMPLE_KWARGS = {"slug": SLUG, "year": 2017, "code": "1ア①", "number": 1, "pk": 1}
+SAMPLE_KWARGS = {
+    "slug": SLUG,
+    "year": 2017,
+    "code": "1ア①",
+    "number": 1,
+    "pk": 1,
+    "department_id": 1,
+}
 
 
 def staff_patterns(patterns=None):
@@ -123,6 +139,8 @@ def test_a_role_held_elsewhere_gives_no_rights_here(
         "kpi.change_achievement",
         "strategy.change_projectoutput",
         "strategy.view_unpublished",
+        "verification.submit_datacall",
+        "verification.view_departmentsubmission",
     }
     for method in ("get", "post"):
         status = getattr(client, method)(url).status_code

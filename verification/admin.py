@@ -8,12 +8,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from strategy.admin_scoping import ScopedAdminMixin
 
 from .models import (
+    DataCall,
+    DepartmentSubmission,
     GradeDefinition,
     GradingPolicy,
     InternalReview,
     PanelDraft,
     PanelOpinion,
     PanelReview,
+    ReminderLog,
+    SubmissionTransition,
     VerificationReport,
     YearPublication,
 )
@@ -93,3 +97,42 @@ class PanelDraftAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ("fiscal_year__year", "goal__number", "grade")
     search_fields = ("supplementary_opinion", "opinions")
     list_select_related = ("goal", "fiscal_year", "author")
+
+
+class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The yearly data call in the admin: to look up, never to change. Calls, submissions and
+    their log are written by the services of verification.cycle (each change audited), reminders
+    by ``send_reminders``; the staff pages 実績の照会 and 自分の担当 are where the work is done."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataCall)
+class DataCallAdmin(ReadOnlyAdmin):
+    list_display = ("fiscal_year", "deadline", "opened_by", "opened_at")
+    list_select_related = ("fiscal_year", "opened_by")
+
+
+@admin.register(DepartmentSubmission)
+class DepartmentSubmissionAdmin(ReadOnlyAdmin):
+    list_display = ("call", "department", "status", "submitted_at", "reviewed_at")
+    list_select_related = ("call__fiscal_year", "department")
+
+
+@admin.register(SubmissionTransition)
+class SubmissionTransitionAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "old_status", "new_status", "comment", "user", "created_at")
+    list_select_related = ("submission__call__fiscal_year", "submission__department", "user")
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "sent_on", "recipients")
+    list_select_related = ("submission__call__fiscal_year", "submission__department")

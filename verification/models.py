@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kpi.models import Achievement
 from strategy.models import BasicGoal, FiscalYear, Measure, Strategy
 
 
@@ -407,3 +408,296 @@ class PanelDraft(models.Model):
     @property
     def opinion_lines(self) -> list[str]:
         return opinion_lines(self.opinions)
+
+
+# --- The yearly data call (照会 → 提出 → 確認 / 差戻し) ------------------------------------------
+
+
+class DataCallQuerySet(models.QuerySet):
+    def open(self):
+        """Calls still open: their year is not published yet (publishing the year closes it)."""
+        return self.filter(fiscal_year__published_at__isnull=True)
+
+
+class DataCall(models.Model):
+    """The secretariat's call for one fiscal year's results (実績の照会): each department enters
+    its indicators' results by the deadline and submits them (``DepartmentSubmission``). One call
+    per year; it stays open until the year is published."""
+
+    fiscal_year = models.OneToOneField(
+        FiscalYear, on_delete=models.PROTECT, related_name="data_call", verbose_name=_("対象年度")
+    )
+    deadline = models.DateField(_("提出期限"))
+    message = models.TextField(_("担当課への連絡事項"), blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("照会した職員"),
+    )
+    opened_at = models.DateTimeField(_("照会日時"), auto_now_add=True)
+
+    objects = DataCallQuerySet.as_manager()
+
+    scope_path = "fiscal_year__strategy__municipality"
+
+    class Meta:
+        verbose_name = _("実績の照会")
+        verbose_name_plural = _("実績の照会")
+        ordering = ["fiscal_year__strategy", "fiscal_year__year"]
+        permissions = [
+            ("manage_datacall", _("実績の照会を開始し、提出を確認・差戻しできる")),
+            ("submit_datacall", _("担当課の実績を照会に提出できる")),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year.long_label}の実績の照会"
+
+    @property
+    def is_open(self) -> bool:
+        return self.fiscal_year.published_at is None
+
+
+class SubmissionStatus(models.TextChoices):
+    """Where a department stands in a call. 入力中 is never stored: a submission still 未着手
+    shows 入力中 as soon as any result of its indicators for that year exists
+    (``DepartmentSubmission.effective_status``); 差戻し is 入力中 with the secretariat's comment
+    outstanding, until the department submits again."""
+
+    NOT_STARTED = "not_started", _("未着手")
+    IN_PROGRESS = "in_progress", _("入力中")
+    SUBMITTED = "submitted", _("提出済")
+    ACCEPTED = "accepted", _("確認済")
+    RETURNED = "returned", _("差戻し")
+
+
+STORED_SUBMISSION_STATUSES = [
+    SubmissionStatus.NOT_STARTED,
+    SubmissionStatus.SUBMITTED,
+    SubmissionStatus.ACCEPTED,
+    SubmissionStatus.RETURNED,
+]
+
+
+def department_results_q(department_ref, prefix: str = "") -> Q:
+    """Results whose indicator belongs to `department_ref` (an id or an OuterRef): the
+    indicator's own department, else its measure's (``kpi.Indicator.department_q``)."""
+    return Q(**{f"{prefix}indicator__department": department_ref}) | Q(
+        **{
+            f"{prefix}indicator__department__isnull": True,
+            f"{prefix}indicator__measure__department": department_ref,
+        }
+    )
+
+
+class DepartmentSubmissionQuerySet(models.QuerySet):
+    def with_started(self):
+        """Each submission with ``has_results``: whether any result of its department's
+        indicators for the call's year exists (what makes 未着手 show 入力中). One subquery."""
+        results = Achievement.objects.filter(
+            department_results_q(models.OuterRef("department")),
+            fiscal_year=models.OuterRef("call__fiscal_year"),
+        )
+        return self.annotate(has_results=models.Exists(results))
+
+
+class DepartmentSubmission(models.Model):
+    """One department's answer to a call: 未着手 → (入力中) → 提出済 → 確認済, or 差戻し with the
+    secretariat's comment (then 提出済 again). Every change goes through a service of
+    ``verification.cycle.services`` and is logged in ``SubmissionTransition``."""
+
+    Status = SubmissionStatus
+
+    call = models.ForeignKey(
+        DataCall, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("照会")
+    )
+    department = models.ForeignKey(
+        "strategy.Department",
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("担当課"),
+    )
+    status = models.CharField(
+        _("状態"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    comment = models.TextField(
+        _("差戻しの理由"), blank=True, help_text=_("事務局が差し戻したときのコメント。")
+    )
+    submitted_at = models.DateTimeField(_("提出日時"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("提出した職員"),
+    )
+    reviewed_at = models.DateTimeField(_("確認・差戻しの日時"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("確認・差戻しした職員"),
+    )
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = DepartmentSubmissionQuerySet.as_manager()
+
+    scope_path = "call__fiscal_year__strategy__municipality"
+
+    class Meta:
+        verbose_name = _("担当課の提出状況")
+        verbose_name_plural = _("担当課の提出状況")
+        ordering = ["call", "department__order", "department__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "department"],
+                name="submission_one_per_department",
+                violation_error_code="submission_exists",
+                violation_error_message=_("この照会のこの担当課の提出状況は既にあります。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=STORED_SUBMISSION_STATUSES),
+                name="submission_status_valid",
+                violation_error_code="submission_status_invalid",
+                violation_error_message=_(
+                    "提出状況は未着手・提出済・確認済・差戻しのいずれかです。"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=SubmissionStatus.RETURNED) | ~Q(comment=""),
+                name="submission_returned_has_comment",
+                violation_error_code="comment_required",
+                violation_error_message=_("差戻しにはコメントが必要です。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.call} {self.department}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.call_id
+            and self.department_id
+            and self.department.municipality_id != self.call.fiscal_year.strategy.municipality_id
+        ):
+            raise ValidationError(
+                {"department": _("別の団体の担当課です。")}, code="department_other_municipality"
+            )
+
+    @staticmethod
+    def department_q(department_ids, prefix: str = "") -> Q:
+        """Submissions of these departments (a department member sees only their own)."""
+        return Q(**{f"{prefix}department__in": department_ids})
+
+    def effective_status(self, has_results: bool | None = None) -> str:
+        """The status people see: 未着手 shows 入力中 once any result of the year exists
+        (``has_results``, else the ``with_started`` annotation)."""
+        if has_results is None:
+            has_results = getattr(self, "has_results", False)
+        if self.status == SubmissionStatus.NOT_STARTED and has_results:
+            return SubmissionStatus.IN_PROGRESS
+        return self.status
+
+    @property
+    def status_label(self) -> str:
+        return SubmissionStatus(self.effective_status()).label
+
+    @property
+    def is_done(self) -> bool:
+        """Submitted or accepted: nothing more is due from the department."""
+        return self.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
+
+    def is_overdue(self, today) -> bool:
+        return not self.is_done and self.call.deadline < today
+
+
+class SubmissionTransition(models.Model):
+    """The audit log of a submission: who changed its status, when, from what to what, and the
+    comment (a return's reason). Written by the services only."""
+
+    submission = models.ForeignKey(
+        DepartmentSubmission,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("提出状況"),
+    )
+    old_status = models.CharField(_("変更前"), max_length=12, choices=SubmissionStatus.choices)
+    new_status = models.CharField(_("変更後"), max_length=12, choices=SubmissionStatus.choices)
+    comment = models.TextField(_("コメント"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作した職員"),
+    )
+    created_at = models.DateTimeField(_("日時"), auto_now_add=True)
+
+    scope_path = "submission__call__fiscal_year__strategy__municipality"
+
+    class Meta:
+        verbose_name = _("提出状況の変更記録")
+        verbose_name_plural = _("提出状況の変更記録")
+        ordering = ["submission", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(old_status__in=SubmissionStatus.values)
+                & Q(new_status__in=SubmissionStatus.values),
+                name="transition_statuses_valid",
+                violation_error_code="transition_status_invalid",
+                violation_error_message=_("提出状況が選択肢にありません。"),
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.submission}: {self.get_old_status_display()} → {self.get_new_status_display()}"
+        )
+
+    @staticmethod
+    def department_q(department_ids) -> Q:
+        return DepartmentSubmission.department_q(department_ids, prefix="submission__")
+
+
+class ReminderLog(models.Model):
+    """One reminder sent for an overdue submission on one day (``send_reminders`` sends at most
+    one per department per day)."""
+
+    submission = models.ForeignKey(
+        DepartmentSubmission,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("提出状況"),
+    )
+    sent_on = models.DateField(_("送信日"))
+    recipients = models.PositiveSmallIntegerField(_("宛先の数"), default=0)
+    created_at = models.DateTimeField(_("記録日時"), auto_now_add=True)
+
+    scope_path = "submission__call__fiscal_year__strategy__municipality"
+
+    class Meta:
+        verbose_name = _("督促の記録")
+        verbose_name_plural = _("督促の記録")
+        ordering = ["-sent_on", "submission"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "sent_on"],
+                name="reminder_once_a_day",
+                violation_error_code="reminder_sent_today",
+                violation_error_message=_("この担当課には本日すでに督促しています。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.submission} {self.sent_on}"
+
+    @staticmethod
+    def department_q(department_ids) -> Q:
+        return DepartmentSubmission.department_q(department_ids, prefix="submission__")

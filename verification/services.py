@@ -2,7 +2,10 @@
 and the 有識者会議's final verdicts, and the publication of a fiscal year. Each is keyword-only,
 atomic, checks the rules (verification.rules) and the model (``full_clean``) before it saves, and
 records the user in the change history. (Publishing or withdrawing a year changes only the year's
-``published_at``, saved alone; the YearPublication it records is checked in full.)"""
+``published_at``, saved alone; the YearPublication it records is checked in full. Publishing
+needs the publisher's confirmation of the readiness check, and a reason when it lists gaps.)
+
+The yearly data call's writes are in ``verification.cycle.services``."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +17,7 @@ from strategy.models import BasicGoal, FiscalYear, Measure
 from .grading import measure_evidence
 from .models import InternalReview, PanelDraft, PanelOpinion, PanelReview, YearPublication
 from .rules import panel_target_check, review_errors
+from .selectors.publication import publication_readiness
 
 # --- Internal verdicts ---------------------------------------------------------------------------
 
@@ -123,15 +127,47 @@ def panel_review_record(
 
 
 @transaction.atomic
-def fiscal_year_publish(*, fiscal_year: FiscalYear, user=None, reason: str = "") -> YearPublication:
-    """Publish a fiscal year: its results and verdicts reach public pages, charts and downloads."""
-    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+def fiscal_year_publish(
+    *, fiscal_year: FiscalYear, user=None, reason: str = "", confirmed: bool = False
+) -> YearPublication:
+    """Publish a fiscal year: its results and verdicts reach public pages, charts and downloads.
+    Only after the readiness check (``publication_readiness``): the publisher confirms it
+    (`confirmed`) and, when it lists gaps, says why the year is published anyway (`reason`,
+    recorded). Refused otherwise, with nothing saved."""
+    fiscal_year = (
+        FiscalYear.objects.select_for_update().select_related("strategy").get(pk=fiscal_year.pk)
+    )
     if fiscal_year.published_at is not None:
         raise ValidationError(
             _("%(year)sは既に公表されています。"),
             code="already_published",
             params={"year": fiscal_year.long_label},
         )
+    if not confirmed:
+        raise ValidationError(
+            {
+                "confirmed": ValidationError(
+                    _("公表前の確認結果を確かめ、確認欄にチェックを入れてください。"),
+                    code="confirmation_required",
+                )
+            }
+        )
+    readiness = publication_readiness(fiscal_year.strategy, fiscal_year)
+    reason = reason.strip()
+    if readiness.has_gaps:
+        if not reason:
+            raise ValidationError(
+                {
+                    "reason": ValidationError(
+                        _(
+                            "確認結果に不足があります（%(gaps)s）。このまま公表する場合は"
+                            "理由を入力してください。"
+                        ),
+                        code="reason_required",
+                        params={"gaps": readiness.gap_summary()},
+                    )
+                }
+            )
     fiscal_year.published_at = timezone.now()
     fiscal_year.save(update_fields=["published_at"])
     record = YearPublication(

@@ -418,7 +418,9 @@ class Loader:
             fiscal_year = self.year(y)
             if fiscal_year.published_at is None and not fiscal_year.publications.exists():
                 record = fiscal_year_publish(
-                    fiscal_year=fiscal_year, reason=f"種データ（{r['title']}）の対象年度"
+                    fiscal_year=fiscal_year,
+                    reason=f"種データ（{r['title']}）の対象年度",
+                    confirmed=True,
                 )
                 self.report.tally(record, "created")
             else:

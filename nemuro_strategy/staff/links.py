@@ -17,9 +17,11 @@ class StaffPage:
 
 STAFF_PAGES: list[StaffPage] = [
     StaffPage("department_assignments", "担当課の割当（未割当の一覧）", "strategy.change_measure"),
+    StaffPage("my_tasks", "自分の担当（照会への提出）", "verification.submit_datacall"),
     StaffPage("year_entry_index", "実績の入力（年度別）", "kpi.change_achievement"),
     StaffPage("import_upload", "Excelで実績を一括入力", "kpi.change_achievement"),
     StaffPage("output_entry_index", "事業量の入力（年度別）", "strategy.change_projectoutput"),
+    StaffPage("data_call_index", "実績の照会（提出状況）", "verification.manage_datacall"),
     StaffPage("publication", "年度の公表・取り下げ", "strategy.publish_fiscalyear"),
     StaffPage("recent_changes", "最近の変更（監査記録）", "strategy.view_unpublished"),
     StaffPage("internal_review_index", "内部検証結果の入力", "verification.change_internalreview"),

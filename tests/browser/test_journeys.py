@@ -137,6 +137,9 @@ def test_a_panel_verdict_reaches_the_public_only_after_h29_is_published(
     assert "平成29年度：" not in citizen.locator("main").inner_text()  # recorded, not published
 
     secretariat.goto(f"{seeded.url}/staff/s/{SLUG}/publication/")
+    secretariat.get_by_role("link", name="H29の公表前の確認へ").click()
+    secretariat.get_by_label("上の確認結果を確認したうえで公表します").check()
+    secretariat.get_by_label("未確認の項目があるまま公表する理由").fill("速報として公表する")
     secretariat.get_by_role("button", name="H29を公表する").click()
     assert "平成29年度を公表しました" in secretariat.get_by_role("status").inner_text()
 

@@ -91,7 +91,10 @@ def test_pages_render_without_a_failing_cache_and_say_so_in_the_log(
 
 def test_a_staff_save_goes_through_a_failing_cache(client, nemuro, secretariat, broken_cache):
     client.force_login(secretariat)
-    response = client.post(reverse("staff:publish", kwargs={"slug": SLUG, "year": 2017}))
+    response = client.post(
+        reverse("staff:publish", kwargs={"slug": SLUG, "year": 2017}),
+        {"confirmed": "on", "reason": "速報のため"},
+    )
     assert response.status_code == 302
     assert FiscalYear.objects.get(strategy=nemuro, year=2017).published_at is not None
     assert client.get(reverse("staff:publication", kwargs={"slug": SLUG})).status_code == 200

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from strategy.models import BasicGoal, FiscalYear, Measure
 from tests.factory import make_strategy, make_tree
+from tests.verification.data_call_rows import add_data_call_rows
 from verification.models import (
     Grade,
     GradeDefinition,
@@ -40,6 +41,10 @@ PINNED = {
     "verification.yearpublication": 6,
     "verification.verificationreport": 5,
     "verification.gradingpolicy": 5,
+    "verification.datacall": 5,
+    "verification.departmentsubmission": 5,
+    "verification.submissiontransition": 5,
+    "verification.reminderlog": 5,
 }
 
 
@@ -100,6 +105,7 @@ def add_verification_rows(index: int) -> None:
             action=YearPublication.Action.WITHDRAW,
             reason="訂正のため",
         )
+    add_data_call_rows(strategy, members[0])
 
 
 def test_every_verification_changelist_is_pinned():

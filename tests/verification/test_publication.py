@@ -66,8 +66,9 @@ def test_the_list_shows_every_year_with_its_state_what_it_holds_and_its_records(
     # the seed's publication records, made without a user
     assert "種データ（効果検証調書（H28）【案】）の対象年度" in html
     assert html.count("<td>種データ</td>") == 2
-    # a publish button for each unpublished year, a withdrawal form with a label for the others
-    assert html.count("を公表する</button>") == 3
+    # a link to the readiness check for each unpublished year, a withdrawal form with a label for
+    # the others
+    assert html.count("の公表前の確認へ</a>") == 3
     assert '<label for="id_reason_2016">H28の取り下げの理由（必須）</label>' in html
     assert 'id="id_reason_2016"' in html and "required" in html
     assert '<th scope="col">状態</th>' in html and "<caption>" in html
@@ -130,8 +131,12 @@ def test_a_year_outside_the_strategy_is_404(secretariat_client, nemuro):
 # --- Publishing and withdrawing ----------------------------------------------------------------
 
 
+PUBLISH_REASON = "H29は実績の集計途中だが、速報として公表する"
+CONFIRMED = {"confirmed": "on", "reason": PUBLISH_REASON}  # H29 has gaps: a reason is needed
+
+
 def test_publishing_a_year_records_who_did_it_and_says_so(secretariat_client, secretariat, nemuro):
-    response = secretariat_client.post(publish_url(2017), follow=True)
+    response = secretariat_client.post(publish_url(2017), CONFIRMED, follow=True)
     assert response.redirect_chain == [(LIST_URL, 302)]
     assert shown_messages(response) == [
         "平成29年度を公表しました。実績と検証結果が公開ページに表示されます。"
@@ -139,7 +144,7 @@ def test_publishing_a_year_records_who_did_it_and_says_so(secretariat_client, se
     h29 = year(nemuro, 2017)
     assert h29.published_at is not None
     record = YearPublication.objects.get(fiscal_year=h29)
-    assert (record.action, record.user, record.reason) == ("publish", secretariat, "")
+    assert (record.action, record.user, record.reason) == ("publish", secretariat, PUBLISH_REASON)
     html = response.content.decode()
     assert "<td>jimukyoku</td>" in html and "H29の公表を取り下げる" in html
 
@@ -286,7 +291,7 @@ def test_an_h29_result_and_verdicts_reach_the_public_only_while_h29_is_published
     assert shown(entered) == HIDDEN
     assert entered["chart"] == untouched["chart"]  # same ETag, same PNG bytes
 
-    secretariat_client.post(publish_url(2017))
+    secretariat_client.post(publish_url(2017), CONFIRMED)
     published = public_view(public)
     assert {key: bool(value) for key, value in shown(published).items()} == dict.fromkeys(
         HIDDEN, True
@@ -304,5 +309,5 @@ def test_an_h29_result_and_verdicts_reach_the_public_only_while_h29_is_published
     records = YearPublication.objects.filter(fiscal_year__year=2017, fiscal_year__strategy=nemuro)
     assert [(r.action, r.user, r.reason) for r in records] == [
         ("withdraw", secretariat, "有識者会議の確認前に公表したため"),
-        ("publish", secretariat, ""),
+        ("publish", secretariat, PUBLISH_REASON),
     ]

@@ -266,7 +266,10 @@ def test_a_panel_member_can_preview_the_pdf_of_an_unpublished_year(as_user, pane
 def test_a_regenerated_h29_report_prints_once_h29_is_published(client, secretariat, nemuro):
     assert client.get(url("report_pdf", H29)).status_code == 404
     fiscal_year_publish(
-        fiscal_year=FiscalYear.objects.get(strategy=nemuro, year=H29), user=secretariat
+        fiscal_year=FiscalYear.objects.get(strategy=nemuro, year=H29),
+        user=secretariat,
+        confirmed=True,
+        reason="検証の途中だが印刷を確かめるため",
     )
     response = get_ok(client, url("report_pdf", H29))
     tagged = read_tagged(response.content)

@@ -1,6 +1,9 @@
 """Year publication (事務局 only): every fiscal year of a strategy with its state, what it holds and
-its publication records; publishing a year, or withdrawing it with a reason. A year's results and
-verdicts reach the public pages, charts and downloads only while it is published."""
+its publication records; a year's readiness check (departments not accepted, empty indicators,
+measures without an internal verdict, goals without a panel verdict) with the confirmation that
+publishes it (a checkbox, and a reason when the check lists gaps); withdrawing a published year
+with a reason. A year's results and verdicts reach the public pages, charts and downloads only
+while it is published."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,15 +15,22 @@ from django.views.decorators.http import require_POST
 from strategy.access import get_staff_strategy, staff_required
 from strategy.models import FiscalYear
 
-from ..forms import WithdrawForm
-from ..selectors.publication import publication_records, publication_years
+from ..cycle.forms import PublishForm
+from ..forms import WithdrawForm, add_service_errors
+from ..selectors.publication import (
+    publication_readiness,
+    publication_records,
+    publication_years,
+)
 from ..services import fiscal_year_publish, fiscal_year_withdraw
 
 PERMISSION = "strategy.publish_fiscalyear"
 
 
 def _fiscal_year(strategy, year: int) -> FiscalYear:
-    return get_object_or_404(FiscalYear, strategy=strategy, year=year)
+    fiscal_year = get_object_or_404(FiscalYear, strategy=strategy, year=year)
+    fiscal_year.strategy = strategy
+    return fiscal_year
 
 
 def _render_list(
@@ -51,14 +61,52 @@ def publication_list(request, slug):
     return _render_list(request, strategy)
 
 
+def _render_check(request, strategy, fiscal_year, *, form=None, status=200):
+    readiness = publication_readiness(strategy, fiscal_year)
+    list_url = reverse("staff:publication", kwargs={"slug": strategy.slug})
+    context = {
+        "strategy": strategy,
+        "fiscal_year": fiscal_year,
+        "readiness": readiness,
+        "form": form or PublishForm(),
+        "breadcrumbs": [
+            (list_url, _("年度の公表・取り下げ")),
+            (None, _("%(year)sの公表前の確認") % {"year": fiscal_year.short_label}),
+        ],
+    }
+    return render(request, "staff/publication_check.html", context, status=status)
+
+
+@staff_required(PERMISSION)
+def publication_check(request, slug, year):
+    """The readiness check of one year and the form that publishes it.
+    Queries: the strategy (1), the year (1), ``publication_readiness`` (10 at most)."""
+    strategy = get_staff_strategy(request.user, slug, PERMISSION)
+    return _render_check(request, strategy, _fiscal_year(strategy, year))
+
+
 @staff_required(PERMISSION)
 @require_POST
 def publish(request, slug, year):
+    """Publish a year once its readiness check is confirmed (and, with gaps, a reason given): a
+    refused confirmation or reason shows the check again with the message next to its field;
+    any other refusal (already published) goes back to the list with the message."""
     strategy = get_staff_strategy(request.user, slug, PERMISSION)
     fiscal_year = _fiscal_year(strategy, year)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return _render_check(request, strategy, fiscal_year, form=form)
     try:
-        fiscal_year_publish(fiscal_year=fiscal_year, user=request.user)
+        fiscal_year_publish(
+            fiscal_year=fiscal_year,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            confirmed=form.cleaned_data["confirmed"],
+        )
     except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            add_service_errors(form, error)
+            return _render_check(request, strategy, fiscal_year, form=form)
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
