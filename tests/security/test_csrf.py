@@ -21,6 +21,8 @@ STAFF_POSTS = {
     ),
     "panel draft": reverse("staff:panel_review", kwargs={"slug": SLUG, "year": 2016, "number": 1}),
     "panel record": reverse("staff:panel_record", kwargs={"slug": SLUG, "year": 2016, "number": 1}),
+    "department assignments": reverse("staff:department_assignments", kwargs={"slug": SLUG}),
+    "output entry": reverse("staff:output_entry", kwargs={"slug": SLUG, "year": 2016}),
     "logout": reverse("logout"),
 }
 
