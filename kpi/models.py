@@ -68,7 +68,14 @@ class IndicatorQuerySet(RevisionedQuerySet):
 
 
 class Indicator(RevisionedNode):
-    """A 数値目標 (measure empty) or a KPI (measure set)."""
+    """A 数値目標 (measure empty) or a KPI (measure set).
+
+    `minimum` and `maximum` bound what a result of the indicator may plausibly be (its 実績値 and
+    its 累計), checked on the year-entry screen and in the Excel import (``kpi.plausibility``);
+    empty means no bound. The default rule, applied once by migration 0009 to the indicators
+    that existed then: an indicator whose unit is a share (「%」) is bounded 0–100; every other
+    indicator has no bounds until staff set them (a new indicator in % gets them only if staff
+    enter them)."""
 
     strategy = models.ForeignKey(
         Strategy, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("総合戦略")
@@ -115,6 +122,25 @@ class Indicator(RevisionedNode):
     target_text = models.CharField(_("目標（表記）"), max_length=200)
     target_fiscal_year = models.PositiveSmallIntegerField(_("目標年度"), null=True, blank=True)
     footnote = models.TextField(_("注記"), blank=True)
+    minimum = models.DecimalField(
+        _("入力できる下限"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "実績値・累計としてありうる最小の値。これを下回る入力は保存できません。空欄なら下限なし。"
+        ),
+        **AMOUNT,
+    )
+    maximum = models.DecimalField(
+        _("入力できる上限"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "実績値・累計としてありうる最大の値（割合なら 100）。これを上回る入力は保存できません。"
+            "空欄なら上限なし。"
+        ),
+        **AMOUNT,
+    )
     department = models.ForeignKey(
         "strategy.Department",
         on_delete=models.SET_NULL,
@@ -304,6 +330,16 @@ class Achievement(models.Model):
                 name="achievement_cumulative_not_negative",
                 violation_error_code="cumulative_negative",
                 violation_error_message=_("累計に負の値は入力できません。"),
+            ),
+            # 累計 includes this year's 実績 (only a 5年間の累計 indicator takes a 累計 at all:
+            # kpi.plausibility refuses one for any other kind). "Not below" rather than
+            # "null, null or at least": the same rows pass (a comparison with NULL is unknown,
+            # which a CHECK lets through), and the message goes beside 累計 alone.
+            models.CheckConstraint(
+                condition=~Q(cumulative__lt=models.F("value")),
+                name="achievement_cumulative_not_below_value",
+                violation_error_code="cumulative_below_value",
+                violation_error_message=_("累計は今年度の実績値以上にしてください。"),
             ),
             models.CheckConstraint(
                 condition=Q(state__in=AchievementState.values),

@@ -187,6 +187,10 @@ CACHES = {
     )
 }
 
+# A 実績値 more than this many times the previous year's (or less than its 1/this) is saved only
+# when its row is confirmed (kpi/plausibility.py); a number above 1.
+KPI_JUMP_RATIO = float(os.environ.get("KPI_JUMP_RATIO", "3.0"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

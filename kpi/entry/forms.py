@@ -1,6 +1,8 @@
 """The year-entry form: one row per indicator, matched by its id, each with the version of the
 result it was loaded from. Input format only (``kpi.amounts.parse_amount``, the places); the
-rules a result must keep are the model's constraints (``kpi.constraints``)."""
+rules a result must keep are the model's constraints (``kpi.constraints``) and the plausibility
+rules shared with the Excel import (``kpi.plausibility``): a jump against last year is saved
+once its row's confirmation box is ticked."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..amounts import decimal_places, parse_amount
 from ..constraints import check_violations, error_dict
-from ..models import AMOUNT, Achievement
+from ..models import AMOUNT, Achievement, TargetKind
+from ..plausibility import CONFIRM_LABEL, check_row
 from .page import EntryRow, YearEntryPage, input_values, version_of
 from .save import EDITABLE, RowErrors, RowInput
 
@@ -83,9 +86,12 @@ class YearEntryRowForm(forms.Form):
         show_hidden_initial=True,
         widget=forms.TextInput(attrs={"size": 14, "autocomplete": "off"}),
     )
+    # shown only on a row whose 実績値 jumped against last year, after a refused save
+    confirm_jump = forms.BooleanField(label=CONFIRM_LABEL, required=False)
 
     def __init__(self, *args, row: EntryRow | None, restricted: bool = False, **kwargs):
         self.row = row
+        self.needs_confirmation = False  # a jump was found: the row shows confirm_jump
         self.restricted = restricted  # the page holds only the member's departments' indicators
         if row is not None:
             kwargs.setdefault("initial", row.initial())
@@ -102,10 +108,15 @@ class YearEntryRowForm(forms.Form):
         return f"{self.prefix}-errors"
 
     @property
+    def keeps_cumulative(self) -> bool:
+        """Only a 5年間の累計 indicator has a 累計 input (a 累計 posted for another is refused)."""
+        return self.row is not None and self.row.indicator.kind == TargetKind.CUMULATIVE
+
+    @property
     def error_anchor(self) -> str:
         """Where the summary at the top of the page links to: the first input in error."""
         for name in EDITABLE:
-            if name in self.errors:
+            if name in self.errors and (name != "cumulative" or self.keeps_cumulative):
                 return self[name].auto_id
         return f"row-{self.prefix}"
 
@@ -156,14 +167,22 @@ class YearEntryRowForm(forms.Form):
         violations = check_violations(typed, exclude=set(self.errors))
         for name, errors in error_dict(violations, inputs=AMOUNT_INPUTS).items():
             self.add_error(name, errors)
-        if state == State.RECORDED and value is not None and cumulative is not None:
-            if cumulative < value and "cumulative" not in self.errors:
-                self.add_error(
-                    "cumulative",
-                    ValidationError(
-                        _("累計は今年度の実績値以上にしてください。"), code="cumulative_below_value"
-                    ),
-                )
+        # Plausibility (bounds, 累計 against last year's, a jump), on the inputs not in error
+        for issue in check_row(
+            self.row.indicator,
+            value,
+            cumulative,
+            self.row.previous,
+            state=state,
+            stored=current,
+        ):
+            if issue.field in self.errors:
+                continue
+            if issue.needs_confirmation:
+                self.needs_confirmation = True
+                if data.get("confirm_jump"):
+                    continue
+            self.add_error(issue.field, issue.error)
         return data
 
     def row_input(self) -> "RowInput":
@@ -175,6 +194,8 @@ class YearEntryRowForm(forms.Form):
             cumulative=data.get("cumulative"),
             state=data.get("state") or State.RECORDED,
             note=data.get("note", ""),
+            previous=self.row.previous,
+            confirmed=bool(data.get("confirm_jump")),
         )
 
 
@@ -232,6 +253,8 @@ class BaseYearEntryFormSet(forms.BaseFormSet):
                     for name, errors in error.error_dict.items():
                         target = name if name in EDITABLE else None
                         form.add_error(target, errors)
+                        if any(item.code == "jump" for item in errors):
+                            form.needs_confirmation = True
                 else:
                     form.add_error(None, error)
             if pk in refusal.refreshed:

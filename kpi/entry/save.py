@@ -16,6 +16,7 @@ from strategy.models import FiscalYear, Strategy
 
 from ..constraints import clean_in_memory, error_dict, unique_violations
 from ..models import Achievement, Indicator
+from ..plausibility import check_row
 from .page import version_of
 
 State = Achievement.State
@@ -38,7 +39,8 @@ def data_year_from_note(note: str) -> int | None:
 @dataclass(frozen=True)
 class RowInput:
     """One row as the user left it, with the version of the result it was loaded from ("" when
-    there was none)."""
+    there was none). `previous`: last year's result as the page showed it (None: the rules
+    against last year are not applied); `confirmed`: the user confirmed a jump on this row."""
 
     indicator: Indicator
     version: str
@@ -46,6 +48,8 @@ class RowInput:
     cumulative: Decimal | None = None
     state: str = State.RECORDED
     note: str = ""
+    previous: Achievement | None = None
+    confirmed: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -136,6 +140,18 @@ def _stale_message(row: RowInput, current: Achievement | None, version: str) -> 
     )
 
 
+def _implausible(row: RowInput, current: Achievement | None) -> ValidationError | None:
+    """The plausibility rules (``kpi.plausibility.check_row``) on a row, each message on its
+    input; a jump passes when the row is confirmed."""
+    found: dict = {}
+    for issue in check_row(
+        row.indicator, row.value, row.cumulative, row.previous, state=row.state, stored=current
+    ):
+        if not (issue.needs_confirmation and row.confirmed):
+            found.setdefault(issue.field, []).append(issue.error)
+    return ValidationError(found) if found else None
+
+
 def _row_error(found: dict) -> ValidationError:
     """A row's errors with each on its input when the row has one, else on the row."""
     by_field: dict = {}
@@ -157,6 +173,9 @@ def achievements_save_year(
 
     Validation is the model's own, without a query per row (``kpi.constraints``): fields,
     ``clean()`` and the check constraints in memory, uniqueness against the locked results.
+    Before it, the plausibility rules shared with the import (``kpi.plausibility``): a row
+    outside its indicator's bounds, with a 累計 its kind keeps none of, or a 累計 below last
+    year's is refused; a jump against last year passes only if the row is ``confirmed``.
 
     Queries: the year's results for these indicators, locked (1); the revision in force, unless
     the strategy instance already knows it (0-1); then in bulk the inserts, the updates and
@@ -181,6 +200,9 @@ def achievements_save_year(
         if row.version != version_of(current):
             errors[indicator.pk] = _stale_message(row, current, row.version)
             refreshed[indicator.pk] = current
+            continue
+        if (implausible := _implausible(row, current)) is not None:
+            errors[indicator.pk] = implausible
             continue
         if current is None:
             achievement = Achievement(indicator=indicator, fiscal_year=fiscal_year)

@@ -13,7 +13,7 @@ Messages name the row as Excel numbers it (the header is row 1) and the cell as 
 This package names what the views and the benchmark use.
 """
 
-from .preview import PreviewKind, preview_summary, progress_label
+from .preview import PreviewKind, preview_summary, preview_warnings, progress_label
 from .services import import_advance, import_apply, import_create
 from .sheets import XLSX_CONTENT_TYPE, entry_sheet_filename, entry_sheet_xlsx
 
@@ -26,5 +26,6 @@ __all__ = [
     "import_apply",
     "import_create",
     "preview_summary",
+    "preview_warnings",
     "progress_label",
 ]

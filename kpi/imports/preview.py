@@ -1,5 +1,6 @@
 """The preview of a checked sheet: what confirming would do to each row (新規, 更新, 変更なし,
-エラー), the old and new result in a few words, and the messages naming row and column."""
+エラー), the old and new result in a few words, the messages naming row and column, and the
+warnings (a jump against the previous year) that confirming must acknowledge."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
@@ -48,6 +49,12 @@ def preview_row(resource, number: int, values: dict, row_result: RowResult) -> d
         "old": preview_text(original),
         "new": preview_text(row_result.instance) if kind != PreviewKind.INVALID else "",
         "errors": errors,
+        "warnings": [
+            _("行%(row)s: %(message)s") % {"row": number, "message": message}
+            for message in getattr(row_result.instance, "_warnings", [])
+        ]
+        if kind != PreviewKind.INVALID
+        else [],
     }
 
 
@@ -83,6 +90,11 @@ def preview_text(achievement: Achievement | None) -> str:
     if achievement.note:
         parts.append(_("注記「%(note)s」") % {"note": achievement.note})
     return "／".join(part for part in parts if part)
+
+
+def preview_warnings(preview: list[dict]) -> list[dict]:
+    """The rows whose change must be confirmed on applying (a jump against the previous year)."""
+    return [row for row in preview if row.get("warnings")]
 
 
 def preview_summary(preview: list[dict]) -> dict[str, int]:

@@ -2,14 +2,19 @@
 indicator, columns in Japanese. The same resource exports the sheet and reads it back.
 
 Reading a chunk of rows costs a fixed number of queries whatever its size: `before_import`
-fetches the chunk's indicators and the year's existing results in two queries, the instance
+fetches the chunk's indicators and the year's existing results in two queries, and the previous
+year's results across each indicator's lineage in two more (``PREVIOUS_YEAR_QUERIES``), the instance
 loader answers from those, and each row is validated by ``kpi.constraints.clean_in_memory``
 (the year-entry screen's validation too): `Achievement.full_clean()` minus the parts that would
 query once per row (foreign keys that were just fetched, uniqueness that the loader and the
 duplicate check already guarantee), with the check constraints evaluated in Python from the
 model's own definitions (the database still enforces them on write). Writes go through
 simple-history's bulk helpers, so each new or changed result gets a history record naming the
-user who confirmed the import."""
+user who confirmed the import.
+
+Plausibility is the entry screen's (``kpi.plausibility.check_row``): an implausible row is an
+error, a jump against the previous year a warning (`_warnings` on the instance) that the user
+confirms when applying."""
 
 import copy
 
@@ -25,6 +30,8 @@ from strategy.models import FiscalYear, Strategy
 
 from ..constraints import clean_in_memory
 from ..models import Achievement, Indicator
+from ..plausibility import check_row
+from ..selectors import lineages
 from .widgets import (
     AmountWidget,
     FiscalYearWidget,
@@ -43,6 +50,10 @@ REQUIRED_COLUMNS = ("指標コード", "年度", "実績値", "累計", "状態"
 CELL_ERROR = "sheet_cell"
 
 SAVED_FIELDS = ["state", "value", "cumulative", "note", "text", "updated_at"]
+
+#: What reading the previous year's results adds to each chunk (none in the first year): the
+#: strategy's indicator chains and the results of the chunk's chains that year.
+PREVIOUS_YEAR_QUERIES = 2
 
 
 class ChunkInstanceLoader(BaseInstanceLoader):
@@ -113,6 +124,8 @@ class AchievementSheetResource(resources.ModelResource):
         self.indicators: dict[str, Indicator] = {}
         self.successors: dict[int, Indicator] = {}
         self.existing: dict[int, Achievement] = {}
+        # indicator id → its result of the previous fiscal year (its own or a predecessor's)
+        self.previous: dict[int, Achievement] = {}
         self.fields["code"].widget = IndicatorCodeWidget(self)
         self.fields["year"].widget = FiscalYearWidget(self)
 
@@ -141,6 +154,32 @@ class AchievementSheetResource(resources.ModelResource):
             achievement.indicator = by_pk[achievement.indicator_id]
             achievement.fiscal_year = self.fiscal_year
             self.existing[achievement.indicator_id] = achievement
+        self.previous = self._previous_results(list(by_pk))
+
+    def _previous_results(self, pks: list[int]) -> dict[int, Achievement]:
+        """The previous fiscal year's result of each indicator, across its lineage as the entry
+        page reads it (the nearest node that has one). Queries: the strategy's indicator chains,
+        the results (``PREVIOUS_YEAR_QUERIES``); none in the first year of the period."""
+        year = self.fiscal_year.year - 1
+        if not pks or year not in self.strategy.fiscal_year_range:
+            return {}
+        chains = lineages(self.strategy)
+        nodes = {node for pk in pks for node in chains.get(pk, [pk])}
+        found = {
+            achievement.indicator_id: achievement
+            for achievement in Achievement.objects.filter(
+                indicator_id__in=nodes, fiscal_year__strategy=self.strategy, fiscal_year__year=year
+            )
+            .select_related("fiscal_year")
+            .order_by()
+        }
+        previous = {}
+        for pk in pks:
+            for node in chains.get(pk, [pk]):
+                if node in found:
+                    previous[pk] = found[node]
+                    break
+        return previous
 
     def check_department(self, indicator: Indicator) -> None:
         """A department member imports only their departments' indicators (the indicator's own
@@ -261,6 +300,22 @@ class AchievementSheetResource(resources.ModelResource):
         found = clean_in_memory(instance, exclude={"indicator", "fiscal_year", *errors})
         for name, messages in found.items():
             errors.setdefault(name, []).extend(messages)
+        # plausibility, as on the entry screen; a jump is a warning confirmed on applying
+        instance._warnings = []
+        for issue in check_row(
+            instance.indicator,
+            instance.value,
+            instance.cumulative,
+            self.previous.get(instance.indicator_id),
+            state=instance.state,
+            stored=instance._before_import,
+        ):
+            if issue.field in errors:
+                continue
+            if issue.needs_confirmation:
+                instance._warnings.append(issue.message)
+            else:
+                errors[issue.field] = [issue.error]
         if errors:
             raise ValidationError(errors)
 

@@ -14,7 +14,8 @@ from strategy.access import department_ids
 from strategy.models import FiscalYear, Strategy
 
 from ..models import ImportJob
-from .preview import preview_row
+from ..plausibility import CONFIRM_LABEL
+from .preview import preview_row, preview_warnings
 from .resource import AchievementSheetResource
 from .sheets import Sheet, read_sheet, sheet_of
 
@@ -83,14 +84,38 @@ class _Rejected(Exception):
         self.rows, self.errors = rows, errors
 
 
-def import_apply(*, job: ImportJob, user) -> ImportJob:
+class _Unconfirmed(Exception):
+    def __init__(self, rows):
+        super().__init__("unconfirmed jumps")
+        self.rows = rows
+
+
+def _unconfirmed_error(rows: list[dict]) -> ValidationError:
+    return ValidationError(
+        _(
+            "前年度から大きく変わっている行が%(count)d行あります。値を確かめ、正しければ"
+            "「%(confirm)s」にチェックを入れて確定してください。何も書き込んでいません。"
+        ),
+        code="jump_unconfirmed",
+        params={"count": len(rows), "confirm": CONFIRM_LABEL},
+    )
+
+
+def import_apply(*, job: ImportJob, user, confirmed: bool = False) -> ImportJob:
     """Write every row of a checked job in ONE transaction: new results are created, changed ones
     updated (each with a history record naming `user`), unchanged ones left alone.
+
+    Rows whose 実績値 jumped against the previous year (warnings of the preview,
+    ``kpi.plausibility``) are written only when `confirmed`; otherwise ValidationError
+    ``jump_unconfirmed`` and nothing is written (a jump that appears only on the re-check is
+    added to the job's preview, which stays 確認済み).
 
     The rows are checked again against the database as it is now. If any row fails, nothing is
     written, the job becomes エラーあり with the errors, and ValidationError is raised. A job that
     is not 確認済み (still being checked, with errors, or already applied) raises too."""
     sheet = sheet_of(job)
+    if not confirmed and preview_warnings(job.preview):
+        raise _unconfirmed_error(preview_warnings(job.preview))
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -113,6 +138,8 @@ def import_apply(*, job: ImportJob, user) -> ImportJob:
                 errors += [message for row in checked for message in row["errors"]]
             if errors:
                 raise _Rejected(rows, errors)
+            if not confirmed and preview_warnings(rows):
+                raise _Unconfirmed(rows)
             ImportJob.objects.filter(pk=job.pk).update(preview=rows)
     except IntegrityError as error:
         # someone entered a result of the same indicator and year between our check and our
@@ -124,6 +151,11 @@ def import_apply(*, job: ImportJob, user) -> ImportJob:
             ),
             code="conflict",
         ) from error
+    except _Unconfirmed as unconfirmed:
+        ImportJob.objects.filter(pk=job.pk).update(
+            preview=unconfirmed.rows, updated_at=timezone.now()
+        )
+        raise _unconfirmed_error(preview_warnings(unconfirmed.rows)) from None
     except _Rejected as rejected:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED,

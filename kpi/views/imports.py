@@ -16,6 +16,7 @@ from strategy.models import FiscalYear
 from .. import imports
 from ..imports.forms import ImportUploadForm
 from ..models import ImportJob
+from ..plausibility import CONFIRM_LABEL
 
 PERM = "kpi.change_achievement"
 
@@ -107,7 +108,12 @@ def import_job(request, slug, pk):
             imports.import_advance(job=job)
         elif action == "apply":
             try:
-                job = imports.import_apply(job=job, user=request.user)
+                job = imports.import_apply(
+                    job=job,
+                    user=request.user,
+                    # the rows that jumped against last year, confirmed on the form
+                    confirmed=request.POST.get("confirm_jumps") == "on",
+                )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
@@ -129,6 +135,8 @@ def import_job(request, slug, pk):
                 {**row, "kind_label": imports.PreviewKind(row["kind"]).label} for row in preview
             ],
             "error_rows": [row for row in preview if row["errors"]],
+            "warning_rows": imports.preview_warnings(preview),
+            "confirm_label": CONFIRM_LABEL,
             "summary": imports.preview_summary(preview),
             "progress_label": imports.progress_label(job),
             "breadcrumbs": _upload_breadcrumbs(

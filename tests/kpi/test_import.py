@@ -161,8 +161,13 @@ def test_an_edited_sheet_is_previewed_and_written_only_when_confirmed(
     assert "1.49" in page and "36人／累計136人" in page and "集計中" in page
     assert "12,345.6億円／注記「速報値」" in page
     assert 'value="apply"' in page and "確定" in page
+    # 3ウ①-1 jumped against its predecessor's H28 value: applying needs the confirmation
+    assert "前年度から大きく変わっている行（1行）" in page
+    assert 'name="confirm_jumps"' in page
+    staff.post(job.get_absolute_url(), {"action": "apply"})
+    assert results_snapshot() == before
 
-    response = staff.post(job.get_absolute_url(), {"action": "apply"})
+    response = staff.post(job.get_absolute_url(), {"action": "apply", "confirm_jumps": "on"})
 
     assert response.status_code == 302
     written = {
@@ -199,6 +204,7 @@ def test_a_changed_value_is_an_update_showing_old_and_new(staff, nemuro, departm
         "old": "11.0%／注記「住民基本台帳」",
         "new": "11.2%／注記「住民基本台帳」",
         "errors": [],
+        "warnings": [],
     }
     page = staff.get(job.get_absolute_url()).content.decode()
     assert "11.0%" in page and "11.2%" in page and "更新" in page
@@ -614,9 +620,12 @@ def test_a_1000_row_sheet_is_checked_and_written_in_a_fixed_number_of_queries(
         imports.import_advance(job=small, chunk_rows=200)
     # per chunk, whatever its size: the dry run's savepoint, its
     # rollback and release (3); before_import's savepoint and release (2) around the chunk's
-    # indicators (1) and their results this year (1); the bulk flush's and after_import's
-    # savepoints and releases, writing nothing (4); the job's update (1) and re-read (1)
-    assert len(big_chunk) == len(one_chunk) == 13
+    # indicators (1) and their results this year (1), then the strategy's indicator chains and
+    # the chains' results last year (resource.PREVIOUS_YEAR_QUERIES: 2, for kpi.plausibility);
+    # the bulk flush's and after_import's savepoints and releases, writing nothing (4); the
+    # job's update (1) and re-read (1)
+    assert resource.PREVIOUS_YEAR_QUERIES == 2
+    assert len(big_chunk) == len(one_chunk) == 13 + resource.PREVIOUS_YEAR_QUERIES
 
     job = imports.import_create(
         strategy=nemuro, fiscal_year=fiscal_year, user=department, filename="b.xlsx", data=content
@@ -625,7 +634,8 @@ def test_a_1000_row_sheet_is_checked_and_written_in_a_fixed_number_of_queries(
         job = imports.import_advance(job=job)
     assert job.status == "previewed"
     with CaptureQueriesContext(connection) as applying:
-        imports.import_apply(job=job, user=department)
+        # the nemuro rows set to 1 jumped against H28 (kpi.plausibility): confirmed
+        imports.import_apply(job=job, user=department, confirmed=True)
     # per chunk of 200 rows: the lookups and savepoints as above, then a bulk insert of the new
     # results, a bulk update of the changed ones and bulk inserts of their history records (the
     # database may split each into a few batches); plus the job's claim and final update. About

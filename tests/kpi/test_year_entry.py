@@ -183,7 +183,10 @@ def test_inputs_have_labels(as_user, department):
     assert (
         '<label class="visually-hidden" for="id_form-0-value">G1-1 合計特殊出生率の実績値' in html
     )
-    assert 'for="id_form-1-cumulative">G1-2 年少人口割合の累計（%）' in html
+    # only a cumulative indicator has a 累計 input (kpi.plausibility)
+    assert "id_form-1-cumulative" not in html  # G1-2 年少人口割合: 到達水準
+    prefix = EntryForm(html).prefix["1ア①-1"]  # 5年間の累計
+    assert f'for="id_{prefix}-cumulative">1ア①-1 ' in html
     assert 'class="table-wrap"' in html
 
 
@@ -249,12 +252,12 @@ def test_full_width_digits_and_thousands_separators_are_accepted(as_user, depart
     page.type("1ア④-2", value="５１，８２０")  # 留守家庭児童会 (人)
     page.type("G3-3", value="1,234")
     page.type("G1-2", value="１０．９％")  # the unit typed after the number is fine too
-    page.type("1ア①-1", value="12人", cumulative="１１２")
+    page.type("1ア①-1", value="32人", cumulative="１３２")  # H28: 64人, 累計100人
     assert client.post(entry_url(2017), page.fields).status_code == 302
     assert result("1ア④-2").value == Decimal("51820")
     assert result("G3-3").value == Decimal("1234")
     assert result("G1-2").value == Decimal("10.9")
-    assert (result("1ア①-1").value, result("1ア①-1").cumulative) == (12, 112)
+    assert (result("1ア①-1").value, result("1ア①-1").cumulative) == (32, 132)
 
 
 def test_invalid_rows_each_get_their_message_nothing_is_written_and_the_input_is_kept(
@@ -280,7 +283,13 @@ def test_invalid_rows_each_get_their_message_nothing_is_written_and_the_input_is
         "1ア④-2": {"value": ["数値で入力してください。"]},
         "1ア①-1": {"value": ["実績値に負の値は入力できません。"]},
         "G1-2": {"value": ["集計中・未集計の年度には数値を入力できません。"]},
-        "1ア①-2": {"value": ["実績ありの年度には実績値を入力してください。"]},
+        "1ア①-2": {
+            "value": ["実績ありの年度には実績値を入力してください。"],
+            "cumulative": [
+                "累計 10件 が前年度（H28）の累計 72件 を下回っています。"
+                "累計は前年度の累計以上にしてください。"
+            ],
+        },
         "2ア①-2": {"value": ["小数点以下は2桁までで入力してください。"]},
     }
     again = EntryForm(html)  # everything typed is still in the inputs
@@ -305,7 +314,12 @@ def test_a_negative_total_and_a_total_below_this_years_value_are_refused(as_user
     formset = client.post(entry_url(2017), page.fields).context["formset"]
     errors = {f.row.indicator.code: f.errors for f in formset.forms if f.errors}
     assert errors == {
-        "1ア①-1": {"cumulative": ["累計に負の値は入力できません。"]},
+        "1ア①-1": {
+            "cumulative": [
+                "累計に負の値は入力できません。",
+                "累計は今年度の実績値以上にしてください。",
+            ]
+        },
         "1ア①-2": {"cumulative": ["累計は今年度の実績値以上にしてください。"]},
     }
     assert not h29_results().exists()
