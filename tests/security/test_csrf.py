@@ -15,6 +15,7 @@ STAFF_POSTS = {
     "import upload": reverse("staff:import_upload", kwargs={"slug": SLUG}),
     "import confirm": reverse("staff:import_job", kwargs={"slug": SLUG, "pk": 999999}),
     "publish": reverse("staff:publish", kwargs={"slug": SLUG, "year": 2017}),
+    "data call open": reverse("staff:data_call_open", kwargs={"slug": SLUG, "year": 2017}),
     "withdraw": reverse("staff:withdraw", kwargs={"slug": SLUG, "year": 2016}),
     "internal review edit": reverse(
         "staff:internal_review_edit", kwargs={"slug": SLUG, "year": 2016, "code": "3イ②"}

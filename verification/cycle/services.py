@@ -174,6 +174,12 @@ def submission_accept(*, submission: DepartmentSubmission, user) -> DepartmentSu
     call = _load_call(submission.call)
     _check_open(call)
     submission = _locked_submission(call, submission.department)
+    if submission.status == Status.ACCEPTED:
+        _refuse(
+            _("%(department)sは既に確認済みです。"),
+            "already_accepted",
+            department=submission.department,
+        )
     if submission.status != Status.SUBMITTED:
         _refuse(
             _("%(department)sは提出されていないため、確認できません（現在：%(status)s）。"),

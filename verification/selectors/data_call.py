@@ -94,15 +94,23 @@ class Coverage:
         return [entry for entry in self.entries if not entry.is_recorded]
 
 
-def year_coverage(strategy: Strategy, fiscal_years: list[FiscalYear]) -> dict:
+def adopted_revisions(strategy: Strategy) -> list[Revision]:
+    """The strategy's adopted revisions (drafts are never in force), for ``revision_in_force``."""
+    return list(strategy.revisions.exclude(status=Revision.Status.DRAFT))
+
+
+def year_coverage(
+    strategy: Strategy, fiscal_years: list[FiscalYear], revisions: list[Revision] | None = None
+) -> dict:
     """For each of `fiscal_years` and each department (None: 未割当) with indicators in force that
     year, its ``Coverage``, keyed by (fiscal year id, department id).
 
-    Queries: the adopted revisions (1), the indicators with their measure and revisions (1), the
-    results of those years (1). None when `fiscal_years` is empty."""
+    Queries: the adopted revisions (1, unless given), the indicators with their measure and
+    revisions (1), the results of those years (1). None when `fiscal_years` is empty."""
     if not fiscal_years:
         return {}
-    revisions = list(strategy.revisions.exclude(status=Revision.Status.DRAFT))
+    if revisions is None:
+        revisions = adopted_revisions(strategy)
     indicators = list(
         Indicator.objects.filter(strategy=strategy)
         .select_related("measure", "introduced_in", "retired_in")

@@ -14,7 +14,6 @@ from strategy.models import (
     Department,
     FiscalYear,
     Measure,
-    Revision,
     Strategy,
     revision_in_force,
 )
@@ -28,7 +27,7 @@ from ..models import (
     YearPublication,
 )
 from .changes import user_label
-from .data_call import EMPTY, year_coverage
+from .data_call import EMPTY, adopted_revisions, year_coverage
 
 Status = SubmissionStatus
 
@@ -122,12 +121,13 @@ def publication_readiness(strategy: Strategy, fiscal_year: FiscalYear) -> Readin
     """The readiness check of `fiscal_year` (see ``Readiness``), for the publication page and the
     service that publishes.
 
-    Queries: the year's call (1), ``year_coverage`` (3: revisions, indicators, results), the
-    measures and goals in force (2), the year's internal and panel verdicts (2), and with a
-    call, the departments and its submissions (2)."""
+    Queries: the year's call (1), the adopted revisions (1), the indicators and the year's results
+    (2, ``year_coverage``), the measures and goals in force (2), the year's internal and panel
+    verdicts (2), and with a call, its submissions and the departments (2)."""
     readiness = Readiness(fiscal_year)
     readiness.call = DataCall.objects.filter(fiscal_year=fiscal_year).first()
-    coverage = year_coverage(strategy, [fiscal_year])
+    revisions = adopted_revisions(strategy)
+    coverage = year_coverage(strategy, [fiscal_year], revisions)
     for entries in coverage.values():
         for entry in entries.entries:
             readiness.indicator_count += 1
@@ -136,9 +136,7 @@ def publication_readiness(strategy: Strategy, fiscal_year: FiscalYear) -> Readin
             elif not entry.is_recorded:
                 readiness.pending_indicators += 1
     readiness.empty_indicators.sort(key=lambda indicator: indicator.tree_index)
-    revision = revision_in_force(
-        strategy.revisions.exclude(status=Revision.Status.DRAFT), fiscal_year.year
-    )
+    revision = revision_in_force(revisions, fiscal_year.year)
     if revision is not None:
         measures = list(
             Measure.objects.filter(strategy=strategy).in_force_at(revision).in_tree_order()

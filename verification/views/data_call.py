@@ -178,11 +178,15 @@ def _render_submission(
         ]
     elif may_submit:
         breadcrumbs.insert(0, (_my_tasks_url(strategy), _("自分の担当")))
+    refused = [  # what a service refused that is no field's: shown above everything
+        error for form in (submit_form, return_form) if form for error in form.non_field_errors()
+    ]
     context = {
         "strategy": strategy,
         "call": call,
         "department": department,
         "page": page,
+        "refused": refused,
         "submit_form": (submit_form or SubmitForm()) if may_submit and page.can_submit else None,
         "return_form": (return_form or ReturnForm()) if may_manage and page.can_return else None,
         "may_accept": may_manage and page.can_accept,

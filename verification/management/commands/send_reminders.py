@@ -25,7 +25,7 @@ class Command(BaseCommand):
         if not reminders:
             self.stdout.write("提出期限を過ぎた担当課はありません。")
             return
-        sent = 0
+        reminded = 0
         for reminder in reminders:
             submission = reminder.submission
             call = submission.call
@@ -35,15 +35,16 @@ class Command(BaseCommand):
             )
             if reminder.already_sent:
                 self.stdout.write(f"本日は督促済み：{what}")
-            elif not reminder.addresses:
-                prefix = "督促予定" if dry_run else "督促（記録のみ）"
-                self.stdout.write(f"{prefix}：{what} — メールアドレスの登録された職員がいません")
-            elif dry_run:
-                self.stdout.write(f"督促予定：{what} — 宛先 {len(reminder.addresses)}件")
+                continue
+            reminded += 1
+            prefix = "督促予定" if dry_run else "督促"
+            if reminder.addresses:
+                self.stdout.write(f"{prefix}：{what} — 宛先 {len(reminder.addresses)}件")
             else:
-                sent += reminder.sent
-                self.stdout.write(f"督促：{what} — {reminder.sent}通送信")
+                self.stdout.write(f"{prefix}：{what} — メールアドレスの登録された職員がいません")
         if dry_run:
-            self.stdout.write("（--dry-run：メールは送らず、記録もしていません）")
+            self.stdout.write(
+                f"督促する担当課：{reminded}課（--dry-run：メールは送らず、記録もしていません）"
+            )
         else:
-            self.stdout.write(f"送信したメール：{sent}通")
+            self.stdout.write(f"督促した担当課：{reminded}課")
