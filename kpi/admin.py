@@ -6,8 +6,10 @@ and the progress computed on the list (a fixed number of queries per page), and 
 from collections import defaultdict
 from decimal import Decimal
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -18,6 +20,7 @@ from strategy.models import BasicGoal, FiscalYear
 
 from .amounts import exact_amount
 from .changes import format_change, year_change
+from .corrections import ensure_not_published, locked_message
 from .models import Achievement, ImportJob, Indicator, TargetKind
 from .progress import ProgressStatus, progress_of
 
@@ -81,8 +84,51 @@ class FiscalYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AchievementAdminForm(forms.ModelForm):
+    """A result of a published year is never created or changed here: only by a correction
+    (``kpi.corrections``)."""
+
+    class Meta:
+        model = Achievement
+        fields = (
+            "indicator",
+            "fiscal_year",
+            "state",
+            "value",
+            "cumulative",
+            "note",
+            "data_year",
+            "text",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        stored_year = self.instance.fiscal_year if self.instance.pk else None
+        for year in (stored_year, cleaned.get("fiscal_year")):
+            if year is not None and (self.instance.pk is None or self.has_changed()):
+                try:
+                    ensure_not_published(year)
+                except ValidationError as error:
+                    raise ValidationError(error.messages, code="published_year") from None
+        return cleaned
+
+
+class AchievementInlineFormSet(forms.BaseInlineFormSet):
+    """Published years' rows are neither changed (the form refuses) nor deleted."""
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.fiscal_year.is_published:
+                raise ValidationError(
+                    locked_message(form.instance.fiscal_year), code="published_year"
+                )
+
+
 class AchievementInline(ScopedAdminMixin, admin.TabularInline):
     model = Achievement
+    form = AchievementAdminForm
+    formset = AchievementInlineFormSet
     extra = 0
     fields = ("fiscal_year", "state", "value", "cumulative", "note", "data_year", "text")
 
@@ -174,8 +220,34 @@ class AchievementAdmin(HistoryAdmin):
     search_fields = ("indicator__name", "indicator__code", "note")
     list_select_related = ("indicator", "indicator__strategy", "fiscal_year")
 
+    form = AchievementAdminForm
+
     def get_changelist(self, request, **kwargs):
         return AchievementChangeList
+
+    # a published year's result is read only here: it changes only by a correction
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.fiscal_year.is_published:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.fiscal_year.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        """「選択された実績の削除」 leaves published years' results alone."""
+        published = queryset.filter(fiscal_year__published_at__isnull=False)
+        kept = published.count()
+        if kept:
+            self.message_user(
+                request,
+                _("公表済みの年度の実績 %(count)d件は削除していません（訂正でのみ変更できます）。")
+                % {"count": kept},
+                messages.WARNING,
+            )
+        super().delete_queryset(request, queryset.exclude(pk__in=published.values("pk")))
 
     @admin.display(description=_("実績値"))
     def shown_value(self, obj):

@@ -503,3 +503,156 @@ class ImportJob(models.Model):
     def can_apply(self) -> bool:
         """Every row checked and none has an error."""
         return self.status == self.Status.PREVIEWED and not self.errors
+
+
+class CorrectionStatus(models.TextChoices):
+    """Where a correction stands (``Correction.Status``)."""
+
+    REQUESTED = "requested", _("申請中")
+    APPLIED = "applied", _("承認済")
+    REJECTED = "rejected", _("却下")
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def applied(self):
+        return self.filter(status=CorrectionStatus.APPLIED)
+
+    def pending(self):
+        return self.filter(status=CorrectionStatus.REQUESTED)
+
+    def public(self):
+        """What citizens see (訂正履歴): applied corrections of published years."""
+        return self.applied().filter(fiscal_year__published_at__isnull=False)
+
+    def with_subject(self):
+        """Corrections with their indicator (goal, measure), year and the people named."""
+        return self.select_related(
+            "indicator",
+            "indicator__goal",
+            "indicator__measure",
+            "fiscal_year",
+            "requested_by",
+            "decided_by",
+        )
+
+
+class Correction(models.Model):
+    """A change to a result of a published year (訂正): the only way such a result changes. A
+    department member requests it and the secretariat approves or rejects the request, or the
+    secretariat makes it at once; either way with a 訂正理由. Applied corrections of published
+    years are public (訂正履歴). The values before and after are kept as they were at the time,
+    so the record stays true whatever happens to the result later (``kpi.corrections``)."""
+
+    Status = CorrectionStatus
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("指標")
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("年度")
+    )
+    old_state = models.CharField(
+        _("訂正前の状態"),
+        max_length=12,
+        choices=AchievementState.choices,
+        blank=True,
+        help_text=_("空欄: 訂正前は実績が登録されていなかった。"),
+    )
+    old_value = models.DecimalField(_("訂正前の実績値"), null=True, blank=True, **AMOUNT)
+    old_cumulative = models.DecimalField(_("訂正前の累計"), null=True, blank=True, **AMOUNT)
+    old_note = models.CharField(_("訂正前の注記"), max_length=100, blank=True)
+    new_state = models.CharField(_("訂正後の状態"), max_length=12, choices=AchievementState.choices)
+    new_value = models.DecimalField(_("訂正後の実績値"), null=True, blank=True, **AMOUNT)
+    new_cumulative = models.DecimalField(_("訂正後の累計"), null=True, blank=True, **AMOUNT)
+    new_note = models.CharField(_("訂正後の注記"), max_length=100, blank=True)
+    reason = models.TextField(
+        _("訂正理由"), help_text=_("公開ページの訂正履歴にそのまま表示されます。")
+    )
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申請した人"),
+    )
+    requested_at = models.DateTimeField(_("申請日時"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("承認・却下した人"),
+    )
+    decided_at = models.DateTimeField(_("承認・却下の日時"), null=True, blank=True)
+    decision_note = models.CharField(_("却下の理由"), max_length=200, blank=True)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    scope_path = "indicator__strategy__municipality"
+
+    class Meta:
+        verbose_name = _("実績の訂正")
+        verbose_name_plural = _("実績の訂正")
+        ordering = ["-requested_at", "-pk"]
+        permissions = [
+            ("request_correction", _("公表済みの実績の訂正を申請できる")),
+            ("apply_correction", _("公表済みの実績を訂正し、訂正の申請を承認・却下できる")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="correction_has_reason",
+                violation_error_code="reason_required",
+                violation_error_message=_("訂正理由を入力してください。"),
+            ),
+            # kept by the correction services, never typed by anyone: codes, no messages
+            models.CheckConstraint(
+                condition=Q(status__in=CorrectionStatus.values),
+                name="correction_status_valid",
+                violation_error_code="invalid_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=CorrectionStatus.REQUESTED) | Q(decided_at__isnull=False),
+                name="correction_decided_has_date",
+                violation_error_code="decided_without_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.fiscal_year}（{self.get_status_display()}）"
+
+    @staticmethod
+    def department_q(department_ids) -> Q:
+        """Corrections of these departments' indicators."""
+        return Indicator.department_q(department_ids, prefix="indicator__")
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.REQUESTED
+
+    def _text(self, state: str, value, cumulative, note: str) -> str:
+        """A result as the 訂正履歴 quotes it: 「1.53」, 「64人（累計100人）」, 「集計中」, 「未登録」."""
+        if not state:
+            return "未登録"
+        if state != AchievementState.RECORDED or value is None:
+            text = str(AchievementState(state).label)
+        else:
+            text = self.indicator.format_value(value)
+        if cumulative is not None:
+            text += f"（累計{self.indicator.format_value(cumulative)}）"
+        if note:
+            text += f"〔注記: {note}〕"
+        return text
+
+    @property
+    def old_text(self) -> str:
+        return self._text(self.old_state, self.old_value, self.old_cumulative, self.old_note)
+
+    @property
+    def new_text(self) -> str:
+        return self._text(self.new_state, self.new_value, self.new_cumulative, self.new_note)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from strategy.models import FiscalYear, Strategy
 
 from .changes import format_change, year_change
+from .corrections import with_last_correction
 from .models import Achievement, Indicator, TargetKind
 from .progress import Progress, ProgressStatus, progress_of
 
@@ -27,6 +28,15 @@ class YearCell:
     @property
     def is_published(self) -> bool:
         return self.fiscal_year.published_at is not None
+
+    @property
+    def corrected_at(self):
+        """When the result was last corrected after publication (None: never)."""
+        return getattr(self.achievement, "corrected_at", None)
+
+    @property
+    def correction_reason(self) -> str:
+        return getattr(self.achievement, "correction_reason", None) or ""
 
 
 @dataclass
@@ -89,7 +99,9 @@ def indicator_rows(
     for indicator in indicators:
         for node in chains.get(indicator.pk, [indicator.pk]):
             owner[node] = indicator.pk
-    results = Achievement.objects.filter(indicator_id__in=list(owner)).select_related("fiscal_year")
+    results = with_last_correction(
+        Achievement.objects.filter(indicator_id__in=list(owner)).select_related("fiscal_year")
+    )  # each result with its latest applied correction (訂正あり), in the same query
     if published_only:
         results = results.published()
     by_key = {(owner[a.indicator_id], a.fiscal_year_id): a for a in results}

@@ -1,8 +1,9 @@
-"""Staff pages of the kpi app: the year-entry screen and the Excel round trip."""
+"""Staff pages of the kpi app: the year-entry screen, the Excel round trip and the corrections of
+published results."""
 
 from django.urls import path
 
-from .views import entry, imports
+from .views import corrections, entry, imports
 
 urlpatterns = [
     path("s/<slug:slug>/entry/", entry.year_entry_index, name="year_entry_index"),
@@ -16,5 +17,16 @@ urlpatterns = [
         "s/<slug:slug>/import/jobs/<int:pk>/status.json",
         imports.import_status,
         name="import_status",
+    ),
+    path("s/<slug:slug>/corrections/", corrections.correction_index, name="correction_index"),
+    path(
+        "s/<slug:slug>/corrections/<int:year>/indicators/<str:code>/",
+        corrections.correction_new,
+        name="correction_new",
+    ),
+    path(
+        "s/<slug:slug>/corrections/<int:pk>/decide/",
+        corrections.correction_decide,
+        name="correction_decide",
     ),
 ]

@@ -20,4 +20,9 @@ urlpatterns = [
     path("s/<slug:slug>/opendata/", public_page(views.opendata), name="opendata"),
     path("s/<slug:slug>/opendata/results.csv", views.opendata_csv, name="opendata_csv"),
     path("s/<slug:slug>/opendata/results.json", views.opendata_json, name="opendata_json"),
+    path(
+        "s/<slug:slug>/corrections/",
+        public_page(views.correction_history),
+        name="correction_history",
+    ),
 ]

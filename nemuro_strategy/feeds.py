@@ -6,11 +6,14 @@ Entries, newest first:
 - each published panel verdict (有識者会議の検証結果, one per goal and year), dated by its year's
   publication, linked to the goal page.
 
-Only published data: a withdrawn year (``published_at`` emptied) leaves the feed with its
-verdicts. Corrections after publication (訂正履歴) do not exist in the models yet, so the feed
-has no entries for them; add them here when they do.
+- each applied correction of a published year's result (訂正, ``kpi.models.Correction``), dated
+  when it was applied, linked to the strategy's 訂正履歴 page.
 
-Three queries: the strategy, its published years, their panel verdicts with their goals."""
+Only published data: a withdrawn year (``published_at`` emptied) leaves the feed with its
+verdicts and corrections.
+
+Four queries: the strategy, its published years, their panel verdicts with their goals, the
+corrections with their indicators and years."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +22,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from kpi.corrections import public_corrections
 from strategy.access import get_public_strategy
 from strategy.models import FiscalYear, Strategy
 from verification.models import PanelReview
@@ -74,6 +78,21 @@ def feed_entries(strategy: Strategy) -> list[Entry]:
                 published=published,
                 # a verdict edited after its year was published shows as updated then
                 updated=max(published, review.updated_at),
+            )
+        )
+    history = reverse("kpi:correction_history", kwargs={"slug": slug})
+    for correction in public_corrections(strategy):
+        indicator, year = correction.indicator, correction.fiscal_year
+        entries.append(
+            Entry(
+                title=f"{indicator.code} {indicator.name}（{year.long_label}）の実績を訂正しました",
+                description=(
+                    f"訂正前：{correction.old_text}、訂正後：{correction.new_text}。"
+                    f"訂正理由：{correction.reason}"
+                ),
+                link=f"{history}#correction-{correction.pk}",
+                published=correction.decided_at,
+                updated=correction.decided_at,
             )
         )
     entries.sort(key=lambda entry: entry.published, reverse=True)

@@ -10,6 +10,8 @@ with this table by data migrations (``sync_roles``), never by clicking in the ad
 | publish a year, edit structure and revisions | no | no | yes |
 | submit their department's results to the yearly data call | no | yes | no |
 | open the data call, accept or return a department's submission | no | no | yes |
+| request a correction of a published result (its department's) | no | yes | no |
+| correct a published result, approve or reject a request | no | no | yes |
 
 A role is held in a municipality (``strategy.models.Membership``): the groups below define what
 each role may do, and a member has those permissions for that municipality's data only
@@ -96,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | _crud(PANEL_DRAFT_MODELS, ("add", "change")),
     DEPARTMENT: UNPUBLISHED
     | {"verification.submit_datacall"}
+    | {"kpi.request_correction"}
     | _crud(RESULT_MODELS, ("add", "change")),
     SECRETARIAT: UNPUBLISHED
     | {
@@ -103,6 +106,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "strategy.publish_fiscalyear",
         "verification.manage_datacall",
     }
+    | {"kpi.apply_correction"}
     | _crud(RESULT_MODELS)
     | _crud(INTERNAL_REVIEW_MODELS)
     | _crud(PANEL_MODELS)

@@ -40,6 +40,9 @@ REQUIRED = {
     "data_call_accept": "verification.manage_datacall",
     "data_call_return": "verification.manage_datacall",
     "my_tasks": "verification.submit_datacall",
+    "correction_index": "kpi.change_achievement",
+    "correction_new": "kpi.change_achievement",
+    "correction_decide": "kpi.apply_correction",
 }
 
 SAMPLE_KWARGS = {

@@ -92,6 +92,17 @@ class EntryRow:
         return achievement_text(self.indicator, self.previous) if self.previous else ""
 
     @property
+    def current_text(self) -> str:
+        """This year's result as printed (the read-only page of a published year)."""
+        return achievement_text(self.indicator, self.current) if self.current else ""
+
+    @property
+    def current_cumulative_text(self) -> str:
+        if self.current is None or self.current.cumulative is None:
+            return ""
+        return self.indicator.format_value(self.current.cumulative)
+
+    @property
     def previous_cumulative_text(self) -> str:
         if self.previous is None or self.previous.cumulative is None:
             return ""
@@ -128,6 +139,11 @@ class YearEntryPage:
     revision: Revision
     rows: list[EntryRow] = field(default_factory=list)
     restricted: bool = False  # only the indicators of the member's departments
+
+    @property
+    def read_only(self) -> bool:
+        """A published year is shown, not edited: it changes only by a correction."""
+        return self.fiscal_year.is_published
 
     @property
     def goal_level_count(self) -> int:

@@ -15,6 +15,7 @@ from strategy import fiscal
 from strategy.models import FiscalYear, Strategy
 
 from ..constraints import clean_in_memory, error_dict, unique_violations
+from ..corrections import ensure_not_published
 from ..models import Achievement, Indicator
 from ..plausibility import check_row
 from .page import version_of
@@ -169,7 +170,9 @@ def achievements_save_year(
     or none when any row is refused. A row is refused when its result changed in the database
     since the form was loaded (other version) and the input differs from what is stored now,
     when it would clear a stored result, or when the model's own validation fails. Rows equal to
-    what is stored are left alone. Empty rows with no result create nothing.
+    what is stored are left alone. Empty rows with no result create nothing. A published year
+    is refused as a whole (ValidationError ``published_year``): it changes only by a correction
+    (``kpi.corrections``).
 
     Validation is the model's own, without a query per row (``kpi.constraints``): fields,
     ``clean()`` and the check constraints in memory, uniqueness against the locked results.
@@ -182,6 +185,7 @@ def achievements_save_year(
     their history rows (about 4 for a whole year's page, whatever its size)."""
     if fiscal_year.strategy_id != strategy.pk:
         raise ValueError("fiscal_year belongs to another strategy")
+    ensure_not_published(fiscal_year)  # a published year changes only by a correction
     fiscal_year.strategy = strategy
     existing = {
         a.indicator_id: a

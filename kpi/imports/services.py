@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from strategy.access import department_ids
 from strategy.models import FiscalYear, Strategy
 
+from ..corrections import ensure_not_published
 from ..models import ImportJob
 from ..plausibility import CONFIRM_LABEL
 from .preview import preview_row, preview_warnings
@@ -29,6 +30,7 @@ def import_create(
     used (wrong type, empty, wrong columns) raises ValidationError and nothing is stored."""
     if fiscal_year.strategy_id != strategy.pk:
         raise ValidationError(_("別の総合戦略の年度です。"), code="other_strategy")
+    ensure_not_published(fiscal_year)  # the whole sheet: a published year only by corrections
     sheet = read_sheet(filename=filename, data=data)
     job = ImportJob(
         strategy=strategy,
@@ -112,7 +114,9 @@ def import_apply(*, job: ImportJob, user, confirmed: bool = False) -> ImportJob:
 
     The rows are checked again against the database as it is now. If any row fails, nothing is
     written, the job becomes エラーあり with the errors, and ValidationError is raised. A job that
-    is not 確認済み (still being checked, with errors, or already applied) raises too."""
+    is not 確認済み (still being checked, with errors, or already applied) raises too, and so does
+    a job of a year published since it was uploaded (``kpi.corrections.ensure_not_published``)."""
+    ensure_not_published(job.fiscal_year)  # published after the upload: nothing is written
     sheet = sheet_of(job)
     if not confirmed and preview_warnings(job.preview):
         raise _unconfirmed_error(preview_warnings(job.preview))

@@ -19,7 +19,7 @@ def bound_shares(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kpi", "0007_indicator_department"),
+        ("kpi", "0008_correction"),
         ("strategy", "0008_roles_resync_organisations"),
     ]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from strategy import fiscal
@@ -79,6 +80,15 @@ def _data_year(cell: DatasetCell) -> str:
     if cell.achievement is None or cell.achievement.data_year is None:
         return ""
     return str(cell.achievement.data_year)
+
+
+def _corrected_on(cell: DatasetCell) -> str:
+    """The date (in the site's time zone) of the result's latest correction after publication,
+    annotated on the result by ``kpi.corrections.with_last_correction``."""
+    corrected_at = getattr(cell.achievement, "corrected_at", None)
+    if corrected_at is None:
+        return ""
+    return timezone.localtime(corrected_at).date().isoformat()
 
 
 def _optional_int(value: int | None) -> str:
@@ -281,6 +291,24 @@ FIELDS: tuple[Field, ...] = (
         ),
         "3イ②-2",
         lambda c: c.indicator.predecessor.code if c.indicator.predecessor_id else "",
+    ),
+    Field(
+        "訂正日",
+        FieldType.STRING,
+        _(
+            "公表後にこの実績を訂正した日（YYYY-MM-DD）。訂正がなければ空欄。"
+            "実績値・累計・状態・注記は訂正後の値です。複数回訂正した場合は最新の訂正の日。"
+            "訂正前の値と経緯は訂正履歴のページに掲載しています。"
+        ),
+        "2018-06-01",
+        lambda c: _corrected_on(c),
+    ),
+    Field(
+        "訂正理由",
+        FieldType.STRING,
+        _("公表後の訂正の理由（最新の訂正）。訂正がなければ空欄。"),
+        "集計の誤りを訂正",
+        lambda c: getattr(c.achievement, "correction_reason", None) or "",
     ),
 )
 

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from strategy.models import FiscalYear, Revision, Strategy
 
+from ..corrections import with_last_correction
 from ..models import Achievement, Indicator
 from .fields import FIELDS, DatasetCell
 
@@ -64,7 +65,7 @@ def _indicators(strategy: Strategy):
 def _results(strategy: Strategy):
     """The results of the strategy's published years in the same order as `_indicators` (the
     tree order of their indicators, then the year), so the two streams can be merged."""
-    return (
+    return with_last_correction(  # 訂正日・訂正理由, in the same query
         Achievement.objects.published()
         .filter(indicator__strategy=strategy, fiscal_year__strategy=strategy)
         .in_tree_order()

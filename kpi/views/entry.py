@@ -2,12 +2,14 @@
 on one form, saved all at once or not at all."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kpi import corrections
 from kpi.entry import forms, page, save
 from strategy.access import department_ids, get_staff_strategy, staff_required
 
@@ -37,6 +39,10 @@ def year_entry(request, slug, year):
         strategy, year, department_ids(request.user, strategy.municipality_id)
     )
     fiscal_year = entry_page.fiscal_year
+    if request.method == "POST" and entry_page.read_only:
+        # a published year changes only by a correction (kpi.corrections): nothing is read
+        messages.error(request, corrections.locked_message(fiscal_year))
+        return redirect(request.path)
     if request.method == "POST":
         formset = forms.YearEntryFormSet(request.POST.copy(), page=entry_page)
         if formset.is_valid():
@@ -49,6 +55,8 @@ def year_entry(request, slug, year):
                 )
             except save.RowErrors as refusal:
                 formset.refuse(refusal)
+            except ValidationError as refusal:  # published while the form was open
+                formset.refuse_all(" ".join(refusal.messages))
             except IntegrityError:
                 formset.refuse_all(
                     _(

@@ -21,6 +21,7 @@ STAFF_PAGES: list[StaffPage] = [
     StaffPage("year_entry_index", "実績の入力（年度別）", "kpi.change_achievement"),
     StaffPage("import_upload", "Excelで実績を一括入力", "kpi.change_achievement"),
     StaffPage("output_entry_index", "事業量の入力（年度別）", "strategy.change_projectoutput"),
+    StaffPage("correction_index", "公表後の訂正（申請・承認）", "kpi.change_achievement"),
     StaffPage("data_call_index", "実績の照会（提出状況）", "verification.manage_datacall"),
     StaffPage("publication", "年度の公表・取り下げ", "strategy.publish_fiscalyear"),
     StaffPage("recent_changes", "最近の変更（監査記録）", "strategy.view_unpublished"),

@@ -30,6 +30,7 @@ EXPECTED = {
     "kpi:opendata": {"slug": SLUG},
     "kpi:opendata_csv": {"slug": SLUG},
     "kpi:opendata_json": {"slug": SLUG},
+    "kpi:correction_history": {"slug": SLUG},
     "verification:report_index": {"slug": SLUG},
     "verification:report": {"slug": SLUG, "year": PUBLISHED},
     "verification:report_pdf": {"slug": SLUG, "year": PUBLISHED},
