@@ -42,6 +42,8 @@ STAFF_PAGE_TYPES = {
     "実績の入力": f"/staff/s/{SLUG}/entry/2017/",
     "Excel取込": f"/staff/s/{SLUG}/import/",
     "公表": f"/staff/s/{SLUG}/publication/",
+    "公表前の確認": f"/staff/s/{SLUG}/publication/2017/",
+    "実績の照会": f"/staff/s/{SLUG}/calls/2017/",
     "最近の変更": f"/staff/s/{SLUG}/changes/",
     "内部検証の一覧": f"/staff/s/{SLUG}/internal/2016/",
     "内部検証の入力": f"/staff/s/{SLUG}/internal/2016/{quote('3イ②')}/",

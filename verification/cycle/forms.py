@@ -2,6 +2,8 @@
 in the past, a comment for a return, confirming empty indicators) are the services' own, and what
 a service refuses comes back next to its field (``verification.forms.add_service_errors``)."""
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,17 @@ class DataCallOpenForm(forms.Form):
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
+
+    def deadline_input_value(self) -> str:
+        """The deadline for the date input: as given when it is a date, else empty (a date
+        input may only hold YYYY-MM-DD; the error says what was wrong)."""
+        value = self["deadline"].value()
+        if isinstance(value, date):
+            return value.isoformat()
+        try:
+            return date.fromisoformat(str(value or "")).isoformat()
+        except ValueError:
+            return ""
 
 
 class SubmitForm(forms.Form):
