@@ -169,7 +169,16 @@ def test_each_row_shows_baseline_target_and_last_years_value_read_only(as_user, 
     assert page.value_of("G1-1", "version") == ""
 
 
-def test_a_stored_result_is_loaded_into_the_inputs_with_its_version(as_user, department):
+@pytest.fixture
+def h28_unpublished(nemuro):
+    """H28, with its stored results, as it was before publication (a published year is read
+    only here: tests/kpi/test_corrections.py)."""
+    FiscalYear.objects.filter(strategy=nemuro, year=2016).update(published_at=None)
+
+
+def test_a_stored_result_is_loaded_into_the_inputs_with_its_version(
+    as_user, department, h28_unpublished
+):
     page = load(as_user(department), 2016)
     assert page.value_of("1ア④-2", "value") == "51,413"
     assert page.value_of("1ア①-1", "cumulative") == "100"
@@ -325,7 +334,7 @@ def test_a_negative_total_and_a_total_below_this_years_value_are_refused(as_user
     assert not h29_results().exists()
 
 
-def test_a_stored_result_cannot_be_emptied_from_this_screen(as_user, department):
+def test_a_stored_result_cannot_be_emptied_from_this_screen(as_user, department, h28_unpublished):
     client = as_user(department)
     page = load(client, 2016).type("G1-1", value="", note="")
     response = client.post(entry_url(2016), page.fields)
