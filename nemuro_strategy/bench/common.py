@@ -59,5 +59,8 @@ def count_queries(client: Client, url: str) -> list[str]:
 def bench_user():
     from django.contrib.auth import get_user_model
 
-    user, _ = get_user_model().objects.get_or_create(username="bench")
+    # an administrator: the bench enters results for any strategy, bound by no membership
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench", defaults={"is_superuser": True, "is_staff": True}
+    )
     return user

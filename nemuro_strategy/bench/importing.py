@@ -27,8 +27,15 @@ def _sheet(page) -> bytes:
     writer.writerow(COLUMNS)
     for n, row in enumerate(page.rows):
         indicator = row.indicator
-        value = Decimal(10 + n % 89)
-        cumulative = value * 3 if indicator.kind == "cumulative" else ""
+        # plausible (kpi.plausibility): last year's value again where there is one (no jump),
+        # a 累計 that grows by it, within any bounds
+        previous = row.previous if row.previous and row.previous.value is not None else None
+        value = previous.value if previous else Decimal(10 + n % 89)
+        if indicator.maximum is not None:
+            value = min(value, indicator.maximum)
+        cumulative = ""
+        if indicator.kind == "cumulative":
+            cumulative = (previous.cumulative or 0) + value if previous else value * 3
         writer.writerow(
             [
                 indicator.code,
@@ -56,6 +63,9 @@ def measure_import(rows: int = 1000) -> dict:
         with transaction.atomic():
             # municipality number 9999: beyond any phase's count (codes have 5 digits)
             [strategy] = strategies_generate(count=1, seed=0, prefix=IMPORT_SLUG, start=9999)
+            # the generator publishes every year; staff enter a year not yet published (a
+            # published one changes only through a correction)
+            FiscalYear.objects.filter(strategy=strategy, year=YEAR).update(published_at=None)
             in_force = len(year_entry_page(strategy, YEAR).rows)
             total = Indicator.objects.filter(strategy=strategy).count()
             strategy_widen(strategy, indicators=total + rows - in_force)

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from kpi.models import Achievement, Indicator
+from kpi.plausibility import bound_shares
 from strategy.models import (
     Amendment,
     BasicGoal,
@@ -514,6 +515,9 @@ def seed_load(*, name: str = "nemuro", directory: Path | None = None) -> SeedRep
     """Load one strategy's fixtures (``fixtures/<name>/``). All or nothing."""
     loader = Loader(directory or FIXTURES_DIR / name)
     strategy = loader.load_strategy()
+    # the default plausibility rule (kpi.plausibility): shares between 0 and 100 %, as migration
+    # 0009 gives the indicators that existed before it; never changes bounds already set
+    bound_shares(Indicator.objects.filter(strategy=strategy))
     loader.load_population(strategy)
     for path in sorted(loader.directory.glob("report_*.yaml")):
         loader.load_report(strategy, path.name)

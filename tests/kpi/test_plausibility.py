@@ -33,9 +33,12 @@ NO_TOTAL = "この指標（到達水準）には累計を入力しません。�
 
 @pytest.fixture
 def bounded(nemuro):
-    """The default rule of migration 0009 applied to the seeded indicators (the seed is loaded
-    after the migrations): the 13 indicators in % are bounded 0–100."""
-    assert plausibility.bound_shares(Indicator.objects.filter(strategy=nemuro)) == 13
+    """The default rule of migration 0009, which the seed loader applies too: the 13 seeded
+    indicators in % are bounded 0–100 (and applying the rule again changes nothing)."""
+    shares = Indicator.objects.filter(strategy=nemuro, unit__in=plausibility.SHARE_UNITS)
+    assert shares.count() == 13
+    assert set(shares.values_list("minimum", "maximum")) == {(0, 100)}
+    assert plausibility.bound_shares(Indicator.objects.filter(strategy=nemuro)) == 0
     return nemuro
 
 
@@ -81,8 +84,10 @@ def test_a_share_of_130_percent_is_refused_in_a_sheet(staff, bounded):
 
 
 def test_without_bounds_any_share_is_accepted(as_user, department, nemuro, settings):
-    """Bounds are data: an indicator without them (here the seed as loaded) takes any value."""
+    """Bounds are data: an indicator without them (here G1-2 with its bounds removed) takes any
+    value."""
     settings.KPI_JUMP_RATIO = 20  # 11.0 % → 130 % is no jump here
+    Indicator.objects.filter(strategy=nemuro, code="G1-2").update(minimum=None, maximum=None)
     staff = as_user(department)
     assert staff.post(entry_url(2017), load(staff).type("G1-2", value="130").fields).status_code
     assert result("G1-2").value == Decimal("130")
