@@ -21,7 +21,7 @@ from strategy.models import BasicGoal, FiscalYear
 from .amounts import exact_amount
 from .changes import format_change, year_change
 from .corrections import ensure_not_published, locked_message
-from .models import Achievement, ImportJob, Indicator, TargetKind
+from .models import Achievement, Correction, ImportJob, Indicator, TargetKind
 from .progress import ProgressStatus, progress_of
 
 
@@ -301,4 +301,24 @@ class ImportJobAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The public record of corrections after publication, read-only: a correction is requested,
+    approved or applied on the staff pages (kpi.corrections), which also change the result."""
+
+    list_display = ("indicator", "fiscal_year", "status", "reason", "requested_by", "decided_at")
+    list_filter = ("status", "fiscal_year__year")
+    list_select_related = ("indicator", "fiscal_year", "requested_by")
+    search_fields = ("indicator__code", "indicator__name", "reason")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

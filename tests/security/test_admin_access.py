@@ -61,13 +61,16 @@ def one_of_each(nemuro, department, nemuro_departments, other_strategy):
     put in 第一課 (Nemuro's goals 1 and 2; 第二課 has goal 3)."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
-    from kpi.models import ImportJob
+    from kpi.models import Achievement, Correction, CorrectionStatus, ImportJob, Indicator
     from strategy.models import BasicGoal, Department, FiscalYear
     from verification.models import PanelDraft, YearPublication
 
     member_of(department, nemuro_departments[0])
     user = get_user_model().objects.create_user("someone", password="x-unused-9")
+    # the generator publishes every year; H29 of the other city stays open like Nemuro's
+    FiscalYear.objects.filter(strategy=other_strategy, year=2017).update(published_at=None)
     for strategy in (nemuro, other_strategy):
         year = FiscalYear.objects.get(strategy=strategy, year=2017)
         ImportJob.objects.create(
@@ -78,6 +81,27 @@ def one_of_each(nemuro, department, nemuro_departments, other_strategy):
                 goal=BasicGoal.objects.get(strategy=strategy, number=number),
                 fiscal_year=year,
                 author=user,
+            )
+            first_indicator = (
+                Indicator.objects.filter(strategy=strategy, goal__number=number)
+                .in_tree_order()
+                .first()
+            )
+            # an H29 result (H29 not published: a result one may still change) …
+            Achievement.objects.get_or_create(
+                indicator=first_indicator, fiscal_year=year, defaults={"value": 1}
+            )
+            # … and a correction request of a published year, on goal 1's and goal 3's indicator
+            Correction.objects.create(
+                indicator=first_indicator,
+                fiscal_year=FiscalYear.objects.get(strategy=strategy, year=2016),
+                old_state="recorded",
+                new_state="recorded",
+                new_value=1,
+                reason="転記誤り",
+                status=CorrectionStatus.REQUESTED,
+                requested_by=user,
+                requested_at=timezone.now(),
             )
     Department.objects.create(municipality=other_strategy.municipality, name="他市の課")
     YearPublication.objects.create(  # the generator publishes without recording who did
@@ -98,8 +122,11 @@ def one_of_each(nemuro, department, nemuro_departments, other_strategy):
 
 
 def row_of(model, municipality_id: int, department_ids=None):
-    """The first row of `model` in that municipality (and those departments)."""
+    """The first row of `model` in that municipality (and those departments); a result of a year
+    not yet published where there is one (a published year's results are locked)."""
     rows = model._default_manager.filter(**{model.scope_path: municipality_id})
+    if model._meta.label_lower == "kpi.achievement":
+        rows = rows.filter(fiscal_year__published_at__isnull=True)
     if department_ids is not None and hasattr(model, "department_q"):
         rows = rows.filter(model.department_q(department_ids))
     row = rows.order_by("pk").first()
@@ -218,6 +245,7 @@ DEPARTMENT_LABELS = [label for label in PROJECT_LABELS if hasattr(model_of(label
 def test_the_rows_owned_by_departments_are_the_results_the_outputs_and_what_they_hang_on():
     assert set(DEPARTMENT_LABELS) == {
         "kpi.achievement",
+        "kpi.correction",
         "kpi.indicator",
         "strategy.measure",
         "strategy.projectlisting",
