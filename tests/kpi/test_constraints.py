@@ -31,7 +31,7 @@ def test_every_kpi_constraint_has_a_code_and_those_users_see_a_japanese_message(
 def test_the_check_constraints_are_evaluated_like_the_database_does(nemuro):
     fine = Achievement(state="recorded", value=Decimal("3"), cumulative=None)
     pending_with_value = Achievement(state="aggregating", value=Decimal("3"))
-    negative = Achievement(state="recorded", value=Decimal("-1"), cumulative=Decimal("-2"))
+    negative = Achievement(state="recorded", value=Decimal("-1"), cumulative=Decimal("-1"))
     text_only = Achievement(state="recorded", value=None, text="ゼロ名維持")
     with CaptureQueriesContext(connection) as queries:
         assert check_violations(fine) == []

@@ -230,7 +230,7 @@ def test_the_page_explains_the_data_and_lists_every_field(client, nemuro):
     for field in opendata.FIELDS:
         assert f'<th scope="row">{field.name}</th>' in html
         assert str(field.description) in html
-    assert "<caption>項目の定義（26項目）</caption>" in html
+    assert "<caption>項目の定義（28項目）</caption>" in html
     assert html.count('<th scope="col">') >= 4
     assert url("opendata_csv", nemuro) in html
     assert url("opendata_json", nemuro) in html

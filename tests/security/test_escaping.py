@@ -4,6 +4,7 @@ every page that shows them escapes them, and none contains the raw tag."""
 from django.urls import reverse
 
 from kpi.models import Achievement
+from strategy.models import FiscalYear
 from tests.kpi.test_year_entry import load
 from verification.models import InternalReview, PanelDraft, PanelReview, YearPublication
 
@@ -33,9 +34,15 @@ def public(name: str, **kwargs) -> str:
 
 
 def test_an_achievement_note_from_the_year_entry_screen(as_user, nemuro, department):
+    # H28 is published (locked to corrections): reopened so the screen takes the note, then
+    # published again so that the public pages show it
+    h28 = FiscalYear.objects.filter(strategy=nemuro, year=2016)
+    published_at = h28.get().published_at
+    h28.update(published_at=None)
     client = as_user(department)
     page = load(client, 2016).type("G1-1", note=TYPED)
     assert client.post(staff("year_entry", year=2016), page.fields).status_code == 302
+    h28.update(published_at=published_at)
     stored = Achievement.objects.get(indicator__code="G1-1", fiscal_year__year=2016)
     assert stored.note == TYPED
     shows_escaped(client, staff("year_entry", year=2016))  # in the input as loaded

@@ -85,7 +85,7 @@ def load(client, year: int):
 
 @FUZZ
 @given(
-    year=st.sampled_from([2016, 2017]),
+    year=st.sampled_from([2017, 2018]),  # years not yet published: a published one is locked
     edits=st.lists(st.tuples(st.integers(min_value=0), ROW_EDIT), max_size=4),
     total_forms=st.one_of(st.none(), st.text(max_size=5), st.integers().map(str)),
 )

@@ -104,7 +104,8 @@ def test_an_unknown_strategy_has_no_feed(client, nemuro):
 
 
 @pytest.mark.usefixtures("warm_caches")
-def test_the_feed_runs_three_queries(client, nemuro, django_assert_num_queries):
-    # the strategy with its municipality, its published years, their panel verdicts with goals
-    with django_assert_num_queries(3):
+def test_the_feed_runs_four_queries(client, nemuro, django_assert_num_queries):
+    # the strategy with its municipality, its published years, their panel verdicts with goals,
+    # the corrections applied after publication
+    with django_assert_num_queries(4):
         assert client.get(FEED_URL).status_code == 200
