@@ -148,3 +148,107 @@ def test_a_panel_verdict_reaches_the_public_only_after_h29_is_published(
     assert "1.57" in after
     assert "出生率は横ばい。子育て支援の周知を強化されたい。" in after
     assert re.search(r"平成29年度：\s*B 概ね順調", after)
+
+
+def _departments():
+    """第一課 owns goals 1 and 2 (their measures and 数値目標), 第二課 goal 3: the seeds name no
+    departments, so the journey makes two."""
+    from kpi.models import Indicator
+    from strategy.models import Department, Measure, Municipality
+
+    nemuro = Municipality.objects.get(code="012238")
+    first = Department.objects.create(municipality=nemuro, name="第一課", order=1)
+    second = Department.objects.create(municipality=nemuro, name="第二課", order=2)
+    measures = Measure.objects.filter(strategy__slug=SLUG)
+    measures.filter(policy__goal__number__in=[1, 2]).update(department=first)
+    measures.filter(policy__goal__number=3).update(department=second)
+    goal_level = Indicator.objects.filter(strategy__slug=SLUG, measure=None)
+    goal_level.filter(goal__number__in=[1, 2]).update(department=first)
+    goal_level.filter(goal__number=3).update(department=second)
+    return first, second
+
+
+def test_a_year_goes_from_the_data_call_to_publication_and_a_correction(
+    seeded, new_page, make_user
+):
+    """The secretariat opens H29's data call; 第一課 enters and submits; the secretariat returns
+    it with a comment; 第一課 fixes and resubmits; accepted; the readiness check lists the gaps
+    left; published with a reason; a citizen sees the value; 第二課 never sees 第一課's rows; a
+    correction of the published value shows on the public 訂正履歴 page."""
+    import datetime
+
+    first, second = _departments()
+    make_user("事務局", "jimukyoku")
+    make_user("担当課", "daiichi", departments=[first])
+    make_user("担当課", "daini", departments=[second])
+    base = f"{seeded.url}/staff/s/{SLUG}"
+
+    secretariat = new_page()
+    login(secretariat, seeded.url, "jimukyoku")
+    secretariat.goto(f"{base}/calls/")
+    secretariat.get_by_role("link", name=re.compile("H29 平成29年度")).click()
+    deadline = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    secretariat.get_by_label(re.compile("提出期限")).fill(deadline)
+    secretariat.get_by_role("button", name="H29の照会を開始する").click()
+    assert "第一課" in secretariat.locator("main").inner_text()
+
+    department = new_page()
+    login(department, seeded.url, "daiichi")
+    department.goto(f"{base}/my-tasks/")
+    department.get_by_role("link", name="H29の実績を入力する").first.click()
+    _row_input(department, "G1-1", "value").fill("1.55")
+    department.get_by_role("button", name=re.compile("の実績を保存")).click()
+    assert "H29の実績を保存しました" in department.get_by_role("status").inner_text()
+    department.goto(f"{base}/my-tasks/")
+    department.get_by_label(re.compile("未入力の指標が")).check()
+    department.get_by_role("button", name="第一課のH29の実績を提出する").click()
+    assert "提出済" in department.locator("main").inner_text()
+
+    secretariat.goto(f"{base}/calls/2017/")
+    secretariat.get_by_role("link", name="第一課の提出内容と記録").click()
+    secretariat.get_by_label(re.compile("差戻し")).fill("1ア①-1 の実績も入力してください。")
+    secretariat.get_by_role("button", name="第一課に差し戻す").click()
+
+    department.goto(f"{base}/my-tasks/")
+    assert "1ア①-1 の実績も入力してください。" in department.locator("main").inner_text()
+    department.get_by_role("link", name="H29の実績を入力する").first.click()
+    _row_input(department, "1ア①-1", "value").fill("12")
+    department.get_by_role("button", name=re.compile("の実績を保存")).click()
+    department.goto(f"{base}/my-tasks/")
+    department.get_by_label(re.compile("未入力の指標が")).check()
+    department.get_by_role("button", name="第一課のH29の実績を提出する").click()
+
+    secretariat.goto(f"{base}/calls/2017/")
+    secretariat.get_by_role("button", name="第一課を確認済みにする").click()
+    assert "確認済" in secretariat.locator("main").inner_text()
+
+    other = new_page()  # 第二課 never sees 第一課's rows
+    login(other, seeded.url, "daini")
+    other.goto(f"{base}/entry/2017/")
+    codes = other.locator("th .code").all_inner_texts()
+    assert codes and "G1-1" not in codes and "1ア①-1" not in codes
+    assert all(code.startswith(("G3-", "3")) for code in codes)
+
+    secretariat.goto(f"{base}/publication/")
+    secretariat.get_by_role("link", name="H29の公表前の確認へ").click()
+    check = secretariat.locator("main").inner_text()
+    assert "第二課" in check  # not accepted: a gap the check lists
+    secretariat.get_by_label("上の確認結果を確認したうえで公表します").check()
+    secretariat.get_by_label("未確認の項目があるまま公表する理由").fill("第二課の実績は次回更新")
+    secretariat.get_by_role("button", name="H29を公表する").click()
+    assert "平成29年度を公表しました" in secretariat.get_by_role("status").inner_text()
+
+    citizen = new_page()
+    citizen.goto(f"{seeded.url}/s/{SLUG}/indicators/G1-1/")
+    assert "1.55" in citizen.locator("main").inner_text()
+
+    secretariat.goto(f"{base}/corrections/2017/indicators/G1-1/")
+    secretariat.get_by_label("実績値").fill("1.56")
+    secretariat.get_by_label("訂正理由").fill("確定値への更新")
+    secretariat.get_by_role("button", name="訂正する").click()
+
+    citizen.goto(f"{seeded.url}/s/{SLUG}/corrections/")
+    history = citizen.locator("main").inner_text()
+    assert "G1-1" in history and "確定値への更新" in history and "1.56" in history
+    citizen.goto(f"{seeded.url}/s/{SLUG}/indicators/G1-1/")
+    assert "1.56" in citizen.locator("main").inner_text()
