@@ -122,7 +122,9 @@ def runtime() -> int:
     libraries for the PDFs; a missing one is reported, the site still starts (the PDFs fail)."""
     missing = ensure_apt(WEASYPRINT_PACKAGES)
     if missing:
-        say("missing: " + ", ".join(missing) + " — the PDF downloads will not work until installed.")
+        say(
+            "missing: " + ", ".join(missing) + " — the PDF downloads will not work until installed."
+        )
     return 0
 
 
