@@ -4,6 +4,11 @@ JSON field list and the field-definition table of the open data page all come fr
 Amounts are machine-readable: exactly as stored (``kpi.amounts.exact_amount``), without thousands
 separators, never rounded to the indicator's decimals the way pages round them; the field
 definitions say so.
+
+In the CSV (opened by Excel: it has a BOM), a STRING value that a spreadsheet would run as a
+formula (starting with = + - @, a tab or a CR) gets a leading apostrophe (``files.csv_row``);
+numbers never do, and the JSON keeps every value exactly. The open data page says so under the
+field definitions.
 """
 
 from collections.abc import Callable

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
+from strategy.cells import csv_text
 from strategy.models import FiscalYear, Strategy
 
 from ..models import Indicator
@@ -39,10 +40,25 @@ class _Echo:
 
 def csv_chunks(strategy: Strategy) -> Iterator[str]:
     """The CSV file in pieces: a UTF-8 byte-order mark (so Excel reads the Japanese text), the
-    header row, then the rows, CRLF line ends (RFC 4180), a few hundred rows per piece."""
+    header row, then the rows, CRLF line ends (RFC 4180), a few hundred rows per piece. Text
+    cells go through `csv_row` (no spreadsheet runs them as formulas)."""
     writer = csv.writer(_Echo())
     yield BOM + writer.writerow(FIELD_NAMES)
-    yield from _batched(writer.writerow(row) for row in dataset_rows(strategy))
+    yield from _batched(writer.writerow(csv_row(row)) for row in dataset_rows(strategy))
+
+
+_IS_TEXT = tuple(field.type == FieldType.STRING for field in FIELDS)
+
+
+def csv_row(values: list[str]) -> list[str]:
+    """One row for the CSV: a text cell that starts with = + - @, a tab or a carriage return gets
+    a leading apostrophe (``strategy.cells.csv_text``), since a CSV with a BOM is opened by Excel,
+    which would run it as a formula. Number columns, and text that is a number ("-1.5"), are
+    left alone; the JSON (`json_row`) keeps every text exactly as stored."""
+    return [
+        csv_text(value) if is_text else value
+        for is_text, value in zip(_IS_TEXT, values, strict=True)
+    ]
 
 
 def _batched(lines: Iterable[str]) -> Iterator[str]:
@@ -58,14 +74,13 @@ def _batched(lines: Iterable[str]) -> Iterator[str]:
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
 _JSON_KEYS = tuple(_JSON.encode(field.name) + ": " for field in FIELDS)
-_JSON_IS_TEXT = tuple(field.type == FieldType.STRING for field in FIELDS)
 
 
 def json_row(values: list[str]) -> str:
     """One row as a JSON object with the field names as keys: text as strings, numbers as
     written in the CSV (no float rounding), empty numbers as null."""
     pairs = []
-    for key, is_text, text in zip(_JSON_KEYS, _JSON_IS_TEXT, values, strict=True):
+    for key, is_text, text in zip(_JSON_KEYS, _IS_TEXT, values, strict=True):
         if is_text:
             pairs.append(key + _JSON.encode(text))
         else:
