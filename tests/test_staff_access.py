@@ -26,6 +26,7 @@ REQUIRED = {
     "publish": "strategy.publish_fiscalyear",
     "withdraw": "strategy.publish_fiscalyear",
     "recent_changes": "strategy.view_unpublished",
+    "restore_change": "kpi.delete_achievement",
     "internal_review_index": "verification.change_internalreview",
     "internal_review_year": "verification.change_internalreview",
     "internal_review_edit": "verification.change_internalreview",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("s/<slug:slug>/publication/<int:year>/publish/", publication.publish, name="publish"),
     path("s/<slug:slug>/publication/<int:year>/withdraw/", publication.withdraw, name="withdraw"),
     path("s/<slug:slug>/changes/", changes.recent_changes, name="recent_changes"),
+    path("s/<slug:slug>/changes/restore/", changes.restore_change, name="restore_change"),
     path("s/<slug:slug>/internal/", internal.internal_review_index, name="internal_review_index"),
     path(
         "s/<slug:slug>/internal/<int:year>/",

@@ -78,6 +78,8 @@ class ProjectListing(RevisionedNode):
 
     objects = ProjectListingQuerySet.as_manager()
 
+    history = HistoricalRecords(verbose_name=_("事業の掲載の変更履歴"))
+
     tree_rank = 50
     label_related = ("measure", "project")
 

@@ -24,12 +24,14 @@ STAFF_POSTS = {
     "panel record": reverse("staff:panel_record", kwargs={"slug": SLUG, "year": 2016, "number": 1}),
     "department assignments": reverse("staff:department_assignments", kwargs={"slug": SLUG}),
     "output entry": reverse("staff:output_entry", kwargs={"slug": SLUG, "year": 2016}),
+    "restore change": reverse("staff:restore_change", kwargs={"slug": SLUG}),
     "logout": reverse("logout"),
 }
 
 DATA = {
     "import confirm": {"action": "apply"},
     "withdraw": {"reason": "転記誤り"},
+    "restore change": {"model": "kpi.achievement", "history_id": "999999", "reason": "誤り"},
     "internal review edit": {"grade": "A"},
     "panel draft": {"draft-grade": "B", "draft-supplementary_opinion": "案"},
     "panel record": {"record-grade": "B", "record-supplementary_opinion": "記録"},

@@ -5,7 +5,7 @@
 
 1. how many changes the strategy has (one ``UNION ALL`` of the tracked history tables, counted);
 2. the page: (history id, date, model) of each change, newest first, from the same ``UNION ALL``;
-3. one query per tracked model (7): that model's records of the page and, through a correlated
+3. one query per tracked model (8): that model's records of the page and, through a correlated
    subquery, the record just before each (what ``diff_against`` compares it with), with the user
    and the related rows the labels need (``select_related``). The page's records are selected by
    the page's date range rather than by a list of ids, so the query runs, and the count stays the
@@ -25,7 +25,7 @@ from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
 from kpi.models import Achievement, Indicator
-from strategy.models import ProjectOutput, ProjectOutputLine, Strategy
+from strategy.models import ProjectListing, ProjectOutput, ProjectOutputLine, Strategy
 
 from ..models import InternalReview, PanelOpinion, PanelReview
 
@@ -93,6 +93,12 @@ def _opinion(r) -> str:
     return f"意見等 {where} {r.position}番目"
 
 
+def _listing(r) -> str:
+    measure = r.measure.code if r.measure else f"#{r.measure_id}"
+    project = r.project.name if r.project else f"#{r.project_id}"
+    return f"事業の掲載 {measure} {project}"
+
+
 def _line(r) -> str:
     output = _output_label(r.output) or f"#{r.output_id}"
     return f"事業量 {output}：{r.label or r.text}"
@@ -143,6 +149,13 @@ TRACKED: tuple[Tracked, ...] = (
         ("fiscal_year", "title"),
     ),
     Tracked(
+        ProjectListing,
+        lambda s: Q(measure__strategy=s),
+        ("measure", "project", "department", "introduced_in", "retired_in", "predecessor"),
+        _listing,
+        ("measure", "project"),
+    ),
+    Tracked(
         ProjectOutputLine,
         lambda s: Q(
             output_id__in=ProjectOutput.history.filter(fiscal_year__strategy=s).values("id")
@@ -172,6 +185,8 @@ class Change:
     kind: str  # the model's verbose name (実績, 内部検証結果 …)
     fields: list[FieldChange] = field(default_factory=list)
     history_type: str = HistoryType.CHANGED
+    model_label: str = ""  # app_label.modelname, with history_id what a restore names
+    history_id: int | None = None
 
 
 def display_value(record, model_field) -> str:
@@ -250,6 +265,8 @@ def _change(record, previous, tracked: Tracked) -> Change:
         kind=str(tracked.model._meta.verbose_name),
         fields=fields,
         history_type=kind,
+        model_label=tracked.model._meta.label_lower,
+        history_id=record.history_id,
     )
 
 
@@ -303,7 +320,7 @@ def recent_changes_page(
 ) -> Page:
     """One page of the strategy's recent changes (``Change`` objects), newest first.
 
-    Queries: the count (1), the page's index (1), then one per tracked model (7), whatever the
+    Queries: the count (1), the page's index (1), then one per tracked model (8), whatever the
     number of changes or the models they touch."""
     paginator = Paginator(change_index(strategy), per_page)
     page = paginator.get_page(page_number)
