@@ -47,6 +47,7 @@ class Progress:
     formula: str = ""
     inputs: list[tuple[str, str]] = field(default_factory=list)
     year_label: str = ""
+    note: str = ""  # a caution shown with the figure (a target almost equal to the baseline)
 
     @property
     def status_label(self) -> str:
@@ -57,8 +58,31 @@ class Progress:
         return "" if self.rate is None else f"{self.rate * 100:.1f}%"
 
     @property
+    def achieved(self) -> bool:
+        """The target is reached (達成度 100% or more)."""
+        return self.rate is not None and self.rate >= 1
+
+    @property
+    def display(self) -> str:
+        """The figure for people: 「目標達成（5304.8%）」 once the target is reached, else 「37.5%」."""
+        if self.achieved:
+            return f"目標達成（{self.percent}）"
+        return self.percent
+
+    @property
     def expected_percent(self) -> str:
         return "" if self.expected is None else f"{self.expected * 100:.1f}%"
+
+
+#: A target closer to the baseline than this share of the baseline makes the ratio swing wildly
+#: (1ア④-2: 46,000 against 45,896 → 104 people are "100 %").
+NARROW_MARGIN = Decimal("0.01")
+NARROW_NOTE = "目標値が基準値とほぼ同じため、達成度の数値は大きく振れます。"
+
+
+def _narrow(baseline: Decimal, target: Decimal) -> bool:
+    """The target lies within NARROW_MARGIN of a non-zero baseline."""
+    return baseline != 0 and abs(target - baseline) < abs(baseline) * NARROW_MARGIN
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
@@ -97,6 +121,7 @@ def progress_of(indicator, achievements, strategy) -> Progress:
     fmt = indicator.format_value
     inputs = [("実績", f"{fmt(value)}（{latest.fiscal_year.short_label}）")]
     kind, direction = indicator.kind, indicator.direction
+    note = ""
 
     if kind == TargetKind.CUMULATIVE:
         total = latest.cumulative
@@ -117,9 +142,11 @@ def progress_of(indicator, achievements, strategy) -> Progress:
     elif direction == Direction.LOWER:
         rate = _ratio(baseline - value, baseline - target)
         formula = FORMULAS[(TargetKind.LEVEL, Direction.LOWER)]
+        note = NARROW_NOTE if _narrow(baseline, target) else ""
     else:
         rate = _ratio(value - baseline, target - baseline)
         formula = FORMULAS[(TargetKind.LEVEL, Direction.HIGHER)]
+        note = NARROW_NOTE if _narrow(baseline, target) else ""
 
     if baseline is not None and kind != TargetKind.CUMULATIVE:
         inputs.append(("基準値", fmt(baseline)))
@@ -136,4 +163,5 @@ def progress_of(indicator, achievements, strategy) -> Progress:
         formula=formula,
         inputs=inputs,
         year_label=latest.fiscal_year.short_label,
+        note=note,
     )

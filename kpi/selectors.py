@@ -65,11 +65,57 @@ def achievement_text(indicator: Indicator, achievement: Achievement) -> str:
     return indicator.format_value(achievement.value)
 
 
-def lineages(strategy: Strategy) -> dict[int, list[int]]:
-    """For every indicator of the strategy, the ids of itself and all its predecessors (one query)."""
-    return chains_of(
-        dict(Indicator.objects.filter(strategy=strategy).values_list("pk", "predecessor_id"))
-    )
+def lineages(strategy: Strategy, *, shared: bool = False) -> dict[int, list[int]]:
+    """For every indicator of the strategy, the ids of itself and all its predecessors (one query).
+
+    With `shared`, each chain is followed by the chains of the indicators that measure the same
+    thing under another goal (``same_measurements``), so that a result recorded under one of them
+    shows under both: 20～39歳女性の人口 (goal 2) and 20～39歳女性人口 (goal 3)."""
+    nodes = lineage_nodes(strategy)
+    chains = chains_of({pk: parent for pk, parent, *_ in nodes})
+    return with_shared(chains, nodes) if shared else chains
+
+
+def lineage_nodes(strategy: Strategy) -> list[tuple]:
+    """(id, predecessor id, name, unit, baseline value, target value) of every indicator of the
+    strategy (one query)."""
+    fields = ("pk", "predecessor_id", "name", "unit", "baseline_value", "target_value")
+    return list(Indicator.objects.filter(strategy=strategy).values_list(*fields))
+
+
+def with_shared(chains: dict[int, list[int]], nodes: list[tuple]) -> dict[int, list[int]]:
+    """`chains` with the chains of the same measurements appended (`nodes`: (id, predecessor id,
+    name, unit, baseline value, target value) of every indicator of the strategy)."""
+    twins = same_measurements({pk: tuple(rest) for pk, _, *rest in nodes})
+    return {
+        pk: chain
+        + [
+            n
+            for twin in twins.get(pk, [])
+            if twin not in chain and pk not in chains[twin]  # not its own predecessor or successor
+            for n in chains[twin]
+            if n not in chain
+        ]
+        for pk, chain in chains.items()
+    }
+
+
+def _measurement_key(name: str, unit: str, baseline, target) -> tuple:
+    """What makes two indicators the same measurement: the name without spaces and の (as the
+    documents print it one way under one goal and the other way under another), the unit, the
+    baseline and the target."""
+    return ("".join(name.split()).replace("の", ""), unit, baseline, target)
+
+
+def same_measurements(nodes: dict[int, tuple]) -> dict[int, list[int]]:
+    """id → ids of the other indicators measuring the same thing (`nodes`: id → (name, unit,
+    baseline value, target value)); only indicators with a baseline and a target are matched."""
+    groups: dict[tuple, list[int]] = {}
+    for pk, (name, unit, baseline, target) in nodes.items():
+        if baseline is None or target is None:
+            continue
+        groups.setdefault(_measurement_key(name, unit, baseline, target), []).append(pk)
+    return {pk: [o for o in group if o != pk] for group in groups.values() for pk in group}
 
 
 def chains_of(parent: dict[int, int | None]) -> dict[int, list[int]]:
@@ -85,26 +131,38 @@ def chains_of(parent: dict[int, int | None]) -> dict[int, list[int]]:
 
 
 def indicator_rows(
-    strategy: Strategy, indicators, *, published_only: bool = True, chains: dict | None = None
+    strategy: Strategy,
+    indicators,
+    *,
+    published_only: bool = True,
+    chains: dict | None = None,
+    shared: bool = False,
 ) -> list[IndicatorRow]:
     """Rows for `indicators` (current nodes): one cell per fiscal year of the strategy holding the
-    result of the node in force that year, so a moved KPI shows its whole history.
+    result of the node in force that year, so a moved KPI shows its whole history. With `shared`
+    (the public pages), a year without a result of its own shows the result recorded for the same
+    measurement under another goal (``lineages``), so the indicator reads the same everywhere.
 
     Queries: fiscal years (1), the strategy's indicator chains (1), the results (1)."""
     indicators = list(indicators)
     years = list(FiscalYear.objects.for_strategy(strategy))
     if chains is None:
-        chains = lineages(strategy)
-    owner = {}
+        chains = lineages(strategy, shared=shared)
+    owners: dict[int, list[tuple[int, int]]] = {}  # node → (indicator, rank: 0 its own first)
     for indicator in indicators:
-        for node in chains.get(indicator.pk, [indicator.pk]):
-            owner[node] = indicator.pk
+        for rank, node in enumerate(chains.get(indicator.pk, [indicator.pk])):
+            owners.setdefault(node, []).append((indicator.pk, rank))
     results = with_last_correction(
-        Achievement.objects.filter(indicator_id__in=list(owner)).select_related("fiscal_year")
+        Achievement.objects.filter(indicator_id__in=list(owners)).select_related("fiscal_year")
     )  # each result with its latest applied correction (訂正あり), in the same query
     if published_only:
         results = results.published()
-    by_key = {(owner[a.indicator_id], a.fiscal_year_id): a for a in results}
+    by_key, ranks = {}, {}
+    for a in results:
+        for owner, rank in owners[a.indicator_id]:
+            key = (owner, a.fiscal_year_id)
+            if key not in ranks or rank < ranks[key]:
+                by_key[key], ranks[key] = a, rank
     rows = []
     for indicator in indicators:
         row = IndicatorRow(indicator=indicator)
@@ -157,8 +215,10 @@ def indicator_page(strategy: Strategy, code: str) -> dict:
     indicator = Indicator.objects.with_tree().filter(strategy=strategy, code=code).first()
     if indicator is None:
         raise Http404("指標が見つかりません。")
-    chains = lineages(strategy)
-    chain_ids = chains.get(indicator.pk, [indicator.pk])
+    nodes = lineage_nodes(strategy)
+    own = chains_of({pk: parent for pk, parent, *_ in nodes})
+    chains = with_shared(own, nodes)  # the results of the same measurement under another goal
+    chain_ids = own.get(indicator.pk, [indicator.pk])
     nodes = {node.pk: node for node in Indicator.objects.with_tree().filter(pk__in=chain_ids)}
     history = [nodes[pk] for pk in reversed(chain_ids) if pk in nodes]
     versions = []
@@ -177,8 +237,14 @@ def indicator_page(strategy: Strategy, code: str) -> dict:
         if indicator.retired_in_id
         else None
     )
-    (row,) = indicator_rows(strategy, [indicator], chains=chains)
-    return {"indicator": indicator, "row": row, "versions": versions, "successor": successor}
+    (row,) = indicator_rows(strategy, [indicator], chains=chains, shared=True)
+    return {
+        "indicator": indicator,
+        "row": row,
+        "versions": versions,
+        "successor": successor,
+        "target_amount": indicator.format_value(indicator.target_value),
+    }
 
 
 def with_chart_alt(rows: list[IndicatorRow]) -> list[IndicatorRow]:

@@ -43,7 +43,7 @@ def top_page(strategy: Strategy) -> dict:
     indicators = list(
         Indicator.objects.filter(strategy=strategy).in_force_at(revision).select_related("goal")
     )
-    rows = indicator_rows(strategy, indicators)
+    rows = indicator_rows(strategy, indicators, shared=True)
     rows_by_goal = defaultdict(list)
     for row in rows:
         rows_by_goal[row.indicator.goal_id].append(row)
@@ -98,7 +98,7 @@ def goal_page(strategy: Strategy, number: int) -> dict:
         raise Http404("基本目標が見つかりません。")
     directions = as_of(GoalDirection.objects.filter(goal=goal).in_force_at(revision), revision)
     indicators = Indicator.objects.filter(goal=goal).goal_level().in_force_at(revision)
-    rows = with_chart_alt(indicator_rows(strategy, indicators))
+    rows = with_chart_alt(indicator_rows(strategy, indicators, shared=True))
     panel = (
         PanelReview.objects.published()
         .filter(goal=goal)
@@ -159,7 +159,7 @@ def measure_page(strategy: Strategy, code: str) -> dict:
     indicators = (
         Indicator.objects.filter(measure=measure).in_force_at(revision).order_by("position")
     )
-    rows: list[IndicatorRow] = indicator_rows(strategy, indicators)
+    rows: list[IndicatorRow] = indicator_rows(strategy, indicators, shared=True)
     reviews = list(
         InternalReview.objects.published()
         .filter(measure=measure)
