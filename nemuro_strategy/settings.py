@@ -191,6 +191,23 @@ CACHES = {
 # when its row is confirmed (kpi/plausibility.py); a number above 1.
 KPI_JUMP_RATIO = float(os.environ.get("KPI_JUMP_RATIO", "3.0"))
 
+# The Excel / CSV import (kpi/imports/sheets.py) refuses, before loading it, a file larger than
+# IMPORT_MAX_BYTES, a sheet of more than IMPORT_MAX_ROWS rows below the header, a cell longer than
+# IMPORT_MAX_CELL_CHARS characters, and an .xlsx whose parts unzip to more than
+# IMPORT_MAX_UNZIPPED_BYTES (a shared-strings bomb).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5_000)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 1_000)
+IMPORT_MAX_UNZIPPED_BYTES = env_int("IMPORT_MAX_UNZIPPED_BYTES", 16 * 1024 * 1024)
+for _name in (
+    "IMPORT_MAX_BYTES",
+    "IMPORT_MAX_ROWS",
+    "IMPORT_MAX_CELL_CHARS",
+    "IMPORT_MAX_UNZIPPED_BYTES",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a positive integer.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
