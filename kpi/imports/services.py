@@ -27,7 +27,8 @@ def import_create(
     *, strategy: Strategy, fiscal_year: FiscalYear, user, filename: str, data: bytes
 ) -> ImportJob:
     """Store an uploaded sheet as a job and check its first chunk of rows. A file that cannot be
-    used (wrong type, empty, wrong columns) raises ValidationError and nothing is stored."""
+    used (wrong type, empty, wrong columns, over the upload limits of ``sheets.Limits``: size,
+    rows, columns, cell length, unzipped size) raises ValidationError and nothing is stored."""
     if fiscal_year.strategy_id != strategy.pk:
         raise ValidationError(_("別の総合戦略の年度です。"), code="other_strategy")
     ensure_not_published(fiscal_year)  # the whole sheet: a published year only by corrections
