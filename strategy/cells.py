@@ -7,7 +7,8 @@ open as the text they typed.
 - XLSX does have types: openpyxl stores a string starting with "=" as a formula, so after a sheet
   is filled every formula cell is turned back into the text it was; nothing is added to it.
 
-The open-data files (kpi/opendata/) are machine-readable and are left exactly as stored.
+The open-data JSON (kpi/opendata/) is machine-readable and left exactly as stored; its CSV, meant
+for spreadsheets too, neutralises formula-like text cells with csv_text.
 """
 
 from decimal import Decimal, InvalidOperation
