@@ -45,6 +45,8 @@ class IndicatorRow:
     cells: list[YearCell] = field(default_factory=list)
     progress: Progress | None = None
     alt: str = ""  # the chart's text alternative, filled in by the page that shows the chart
+    # the indicators measuring the same thing under another goal whose results the row shows
+    shared_with: list[Indicator] = field(default_factory=list)
 
     @property
     def baseline_text(self) -> str:
@@ -87,17 +89,27 @@ def with_shared(chains: dict[int, list[int]], nodes: list[tuple]) -> dict[int, l
     """`chains` with the chains of the same measurements appended (`nodes`: (id, predecessor id,
     name, unit, baseline value, target value) of every indicator of the strategy)."""
     twins = same_measurements({pk: tuple(rest) for pk, _, *rest in nodes})
-    return {
-        pk: chain
-        + [
-            n
-            for twin in twins.get(pk, [])
-            if twin not in chain and pk not in chains[twin]  # not its own predecessor or successor
-            for n in chains[twin]
-            if n not in chain
-        ]
-        for pk, chain in chains.items()
-    }
+    shared = {}
+    for pk, chain in chains.items():
+        shared[pk] = Chain(
+            chain
+            + [
+                n
+                for twin in twins.get(pk, [])
+                if twin not in chain and pk not in chains[twin]  # not a predecessor or successor
+                for n in chains[twin]
+                if n not in chain
+            ]
+        )
+        shared[pk].own = len(chain)
+    return shared
+
+
+class Chain(list):
+    """An indicator's own chain (itself, then its predecessors) followed by the chains of its
+    twins; ``own`` is the length of the first part."""
+
+    own: int
 
 
 def _measurement_key(name: str, unit: str, baseline, target) -> tuple:
@@ -149,11 +161,15 @@ def indicator_rows(
     if chains is None:
         chains = lineages(strategy, shared=shared)
     owners: dict[int, list[tuple[int, int]]] = {}  # node → (indicator, rank: 0 its own first)
+    borrowed: dict[int, set[int]] = {}  # indicator → the nodes of its twins
     for indicator in indicators:
-        for rank, node in enumerate(chains.get(indicator.pk, [indicator.pk])):
+        chain = chains.get(indicator.pk, [indicator.pk])
+        borrowed[indicator.pk] = set(chain[getattr(chain, "own", len(chain)) :])
+        for rank, node in enumerate(chain):
             owners.setdefault(node, []).append((indicator.pk, rank))
+    related = ("fiscal_year", "indicator__goal") if shared else ("fiscal_year",)
     results = with_last_correction(
-        Achievement.objects.filter(indicator_id__in=list(owners)).select_related("fiscal_year")
+        Achievement.objects.filter(indicator_id__in=list(owners)).select_related(*related)
     )  # each result with its latest applied correction (訂正あり), in the same query
     if published_only:
         results = results.published()
@@ -172,6 +188,9 @@ def indicator_rows(
             cell = YearCell(fiscal_year=fiscal_year, achievement=achievement)
             if achievement is not None:
                 cell.value_text = achievement_text(indicator, achievement)
+                if achievement.indicator_id in borrowed[indicator.pk]:
+                    if achievement.indicator not in row.shared_with:
+                        row.shared_with.append(achievement.indicator)
                 if achievement.cumulative is not None:
                     cell.cumulative_text = indicator.format_value(achievement.cumulative)
             if achievement is not None:

@@ -88,7 +88,11 @@ def test_the_same_measurement_shows_the_same_values_under_both_goals(client, nem
     for page in (goal2, goal3):
         assert "2,530人" in page
         assert "2,449人" in page
+    note = "実績は同じ指標である基本目標3の「20～39歳女性人口」に記録されたものです。"
+    assert note in goal2
+    assert "実績は同じ指標である" not in goal3  # goal 3 shows its own results
     g21 = _indicator_page(client, "G2-1")  # 20～39歳女性の人口, recorded under goal 3's ③
+    assert note in g21
     assert "平成27年度 2,530人" in g21
     assert "平成28年度 2,449人 (81人↓)" in g21
     rows = indicator_rows(nemuro, Indicator.objects.filter(code__in=["G2-1", "G3-3"]), shared=True)
