@@ -76,7 +76,13 @@ def departments_assign(
             _("この団体の担当課ではない課が指定されました。"), code="department_other_municipality"
         )
     changed = 0
-    rows = Measure.objects.select_for_update().filter(strategy=strategy, pk__in=list(measures))
+    # ordered by id alone: the default ordering joins the policy and goal, which PostgreSQL
+    # refuses to lock
+    rows = (
+        Measure.objects.select_for_update()
+        .filter(strategy=strategy, pk__in=list(measures))
+        .order_by("pk")
+    )
     if len(rows) != len(measures):
         raise ValidationError(
             _("この総合戦略の施策ではありません。"), code="measure_other_strategy"
@@ -85,8 +91,10 @@ def departments_assign(
         if measure.department_id != measures[measure.pk]:
             Measure.objects.filter(pk=measure.pk).update(department_id=measures[measure.pk])
             changed += 1
-    goal_level = Indicator.objects.select_for_update().filter(
-        strategy=strategy, measure=None, pk__in=list(indicators)
+    goal_level = (
+        Indicator.objects.select_for_update()
+        .filter(strategy=strategy, measure=None, pk__in=list(indicators))
+        .order_by("pk")
     )
     if len(goal_level) != len(indicators):
         raise ValidationError(
