@@ -5,7 +5,7 @@ screenshot of each page at each width is saved in test-artifacts/ to look at."""
 import pytest
 
 from .conftest import ARTIFACTS
-from .test_accessibility import NOT_FOUND, PAGE_TYPES
+from .test_accessibility import NOT_FOUND, PAGE_TYPES, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,3 +45,11 @@ def test_every_public_page_type_is_no_wider_than_the_viewport(seeded, new_page, 
         f"{name}: {scroll}px > {width}px — {culprits}"
         for name, (scroll, culprits) in too_wide.items()
     )
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_every_public_page_type_passes_axe_at_this_width(seeded, new_page, viewport):
+    width, height = VIEWPORTS[viewport]
+    page = new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    run_axe(page, seeded.url, {**PAGE_TYPES, **NOT_FOUND})
