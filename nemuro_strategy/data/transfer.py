@@ -14,6 +14,7 @@ Rows are written with ``bulk_create``, as the generator does: an imported strate
 change history (its first change is recorded as usual).
 """
 
+import datetime
 import json
 from typing import Any
 
@@ -113,6 +114,10 @@ def _fields(model) -> list:
 
 
 def _encode(value) -> Any:
+    """A field's value for JSON: times to the microsecond (DjangoJSONEncoder keeps milliseconds,
+    which would not load back equal), decimals as strings."""
+    if isinstance(value, datetime.datetime | datetime.time):
+        return value.isoformat()
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 

@@ -3,6 +3,7 @@ keys; import_strategy loads it into a database without it, inside one transactio
 comes back with the same field values; a slug that exists or a broken file is refused in Japanese
 and changes nothing."""
 
+import datetime
 import json
 
 import pytest
@@ -12,7 +13,7 @@ from django.utils import timezone
 from kpi.models import Achievement, Correction, Indicator
 from nemuro_strategy.data.transfer import MODELS, strategy_export
 from strategy.models import Department, Municipality, ProjectListing, Strategy
-from verification.models import PanelOpinion
+from verification.models import InternalReview, PanelOpinion
 
 SLUG = "nemuro-sousei-2015"
 
@@ -45,6 +46,10 @@ def exported(nemuro, nemuro_departments, secretariat, tmp_path):
         reason="転記誤り",
         requested_by=secretariat,
         requested_at=timezone.now(),
+    )
+    # a time with microseconds under a millisecond must come back exact
+    InternalReview.objects.filter(measure__strategy=nemuro).update(
+        updated_at=datetime.datetime(2020, 6, 1, 9, 0, 0, 123, tzinfo=datetime.UTC)
     )
     path = tmp_path / "nemuro.json"
     call_command("export_strategy", SLUG, str(path))
