@@ -35,6 +35,11 @@ def test_every_public_page_type_is_no_wider_than_the_viewport(seeded, new_page, 
     too_wide = {}
     for name, path in {**PAGE_TYPES, **NOT_FOUND}.items():
         page.goto(seeded.url + path)
+        # lazy charts load for the full-page screenshot, as they would while scrolling
+        page.evaluate(
+            "document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
+        )
+        page.wait_for_load_state("networkidle")
         page.screenshot(path=str(folder / f"{viewport}-{width}-{name}.png"), full_page=True)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         inner_width = page.evaluate("window.innerWidth")
