@@ -67,7 +67,7 @@ def test_department_staff_enter_h29_results_fix_an_error_and_save(seeded, new_pa
     assert field.get_attribute("aria-invalid") == "true"
     assert field.input_value() == "約1.5"  # what was typed is kept
 
-    field.fill("１２")  # full-width digits are accepted
+    field.fill("３２")  # full-width digits are accepted (32: no jump from H28's 64)
     page.get_by_role("button", name=re.compile("の実績を保存")).click()
     status = page.get_by_role("status").inner_text()
     assert "H29の実績を保存しました" in status and "新規 3件" in status
@@ -82,7 +82,7 @@ def test_department_staff_enter_h29_results_fix_an_error_and_save(seeded, new_pa
     assert saved == {
         "G1-1": ("recorded", Decimal("1.55")),
         "G1-2": ("aggregating", None),
-        "1ア①-1": ("recorded", Decimal("12")),
+        "1ア①-1": ("recorded", Decimal("32")),
     }
 
 
