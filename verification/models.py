@@ -63,6 +63,8 @@ class GradeDefinition(models.Model):
 
     scope_path = "strategy__municipality"
 
+    history = HistoricalRecords(verbose_name=_("検証基準の変更履歴"))
+
     class Meta:
         verbose_name = _("検証基準")
         verbose_name_plural = _("検証基準")
@@ -259,6 +261,8 @@ class VerificationReport(models.Model):
 
     scope_path = "fiscal_year__strategy__municipality"
 
+    history = HistoricalRecords(verbose_name=_("効果検証調書の変更履歴"))
+
     class Meta:
         verbose_name = _("効果検証調書")
         verbose_name_plural = _("効果検証調書")
@@ -336,6 +340,8 @@ class GradingPolicy(models.Model):
     c_min = models.DecimalField(_("C の下限"), max_digits=5, decimal_places=3, default="0.5")
 
     scope_path = "strategy__municipality"
+
+    history = HistoricalRecords(verbose_name=_("参考評価の基準の変更履歴"))
 
     class Meta:
         verbose_name = _("参考評価の基準")

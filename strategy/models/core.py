@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from strategy import fiscal
 
@@ -161,6 +162,8 @@ class Revision(models.Model):
     note = models.TextField(_("主な改訂内容"), blank=True)
 
     scope_path = "strategy__municipality"
+
+    history = HistoricalRecords(verbose_name=_("策定・改訂の変更履歴"))
 
     class Meta:
         verbose_name = _("策定・改訂")

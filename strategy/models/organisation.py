@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from strategy.roles import Role
 
@@ -27,6 +28,8 @@ class Department(models.Model):
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
 
     scope_path = "municipality"
+
+    history = HistoricalRecords(verbose_name=_("担当課の変更履歴"))
 
     class Meta:
         verbose_name = _("担当課")

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .core import Strategy
 
@@ -42,6 +43,8 @@ class PopulationFigure(models.Model):
     )
 
     scope_path = "strategy__municipality"
+
+    history = HistoricalRecords(verbose_name=_("人口の将来展望の変更履歴"))
 
     class Meta:
         verbose_name = _("人口の将来展望")

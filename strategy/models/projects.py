@@ -21,6 +21,8 @@ class Project(models.Model):
 
     scope_path = "strategy__municipality"
 
+    history = HistoricalRecords(verbose_name=_("具体的な事業の変更履歴"))
+
     class Meta:
         verbose_name = _("具体的な事業")
         verbose_name_plural = _("具体的な事業")

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .core import Revision
 
@@ -161,6 +162,8 @@ class Amendment(models.Model):
     objects = AmendmentQuerySet.as_manager()
 
     scope_path = "revision__strategy__municipality"
+
+    history = HistoricalRecords(verbose_name=_("改訂による変更の変更履歴"))
 
     class Meta:
         verbose_name = _("改訂による変更")

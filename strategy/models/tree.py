@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .core import Strategy
 from .revisioned import RevisionedNode, RevisionedQuerySet
@@ -32,6 +33,8 @@ class BasicGoal(RevisionedNode):
     label_related = ()
 
     scope_path = "strategy__municipality"
+
+    history = HistoricalRecords(verbose_name=_("基本目標の変更履歴"))
 
     class Meta:
         verbose_name = _("基本目標")
@@ -69,6 +72,8 @@ class GoalDirection(RevisionedNode):
 
     scope_path = "goal__strategy__municipality"
 
+    history = HistoricalRecords(verbose_name=_("基本的な方向の変更履歴"))
+
     class Meta:
         verbose_name = _("基本的な方向")
         verbose_name_plural = _("基本的な方向")
@@ -105,6 +110,8 @@ class Policy(RevisionedNode):
     label_related = ()
 
     scope_path = "strategy__municipality"
+
+    history = HistoricalRecords(verbose_name=_("具体的な施策の変更履歴"))
 
     class Meta:
         verbose_name = _("具体的な施策")
@@ -158,6 +165,8 @@ class Measure(RevisionedNode):
 
     tree_rank = 30
     label_related = ()
+
+    history = HistoricalRecords(verbose_name=_("施策の基本的方向の変更履歴"))
 
     class Meta:
         verbose_name = _("施策の基本的方向")
