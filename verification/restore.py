@@ -8,7 +8,7 @@ changes it), a row of another municipality is refused, and so is a version that 
 constraint today (the database is left as it was).
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -51,7 +51,16 @@ def change_restore(*, strategy: Strategy, model_label: str, history_id: int, use
     perm = f"{model._meta.app_label}.change_{model._meta.model_name}"
     current = model._default_manager.filter(pk=record.id).first()
     for obj in (row, current):
-        if obj is not None and not has_perm_for(user, perm, obj):
+        try:
+            allowed = obj is None or has_perm_for(user, perm, obj)
+        except ObjectDoesNotExist:  # the row it belonged to is gone: restore that first
+            raise ValidationError(
+                _(
+                    "この行が属していた行が削除されているため、戻せません。先にそちらを戻してください。"
+                ),
+                code="parent_deleted",
+            ) from None
+        if not allowed:
             raise ValidationError(
                 _("他の団体のデータ、または権限のないデータは戻せません。"), code="forbidden"
             )

@@ -170,3 +170,17 @@ def test_a_change_of_another_strategy_is_not_found_here(as_user, secretariat, ot
     response = post(as_user(secretariat), row.history.latest())
     assert "戻す変更が見つかりません。" in response.content.decode()
     assert state() == before
+
+
+def test_an_opinion_of_a_deleted_review_waits_for_its_review(as_user, secretariat, nemuro):
+    from verification.models import PanelOpinion, PanelReview
+
+    review = PanelReview.objects.filter(goal__strategy=nemuro, opinions__isnull=False).first()
+    opinion = review.opinions.order_by("position").first()
+    opinion_id = opinion.pk
+    review.delete()  # its opinions go with it
+    deletion = PanelOpinion.history.filter(id=opinion_id, history_type="-").get()
+    before = state()
+    response = post(as_user(secretariat), deletion)
+    assert "先にそちらを戻してください" in response.content.decode()
+    assert state() == before and not PanelOpinion.objects.filter(pk=opinion_id).exists()
