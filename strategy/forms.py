@@ -1,5 +1,5 @@
-"""The 事業量 entry page for staff (``strategy.views.outputs``): what one fiscal year's page holds
-(``output_entry_page``) and its one form, a formset of 事業量 lines.
+"""The 事業量 entry page's one form (``strategy.views.outputs``), a formset of 事業量 lines; what the
+page holds is read by ``strategy.selectors.output_entry_page``.
 
 The page holds the project listings in force that year of the member's departments (every one for
 the secretariat), one goal (基本目標) at a time so that the form stays within Django's limit on the
@@ -16,117 +16,18 @@ meanwhile). Input format only here; the rules a line must keep are the model's (
 """
 
 import unicodedata
-from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import FiscalYear, ProjectListing, ProjectOutput, Revision, Strategy
-from .services import LineInput, OutputGroupInput, lines_version, stored_lines, value_text
+from .selectors import OutputEntryPage, OutputGroup
+from .services import LineInput, OutputGroupInput, lines_version, value_text
 
 #: Empty rows under a project: two when it has no line yet, one otherwise.
 EMPTY_ROWS_NEW = 2
 EMPTY_ROWS_MORE = 1
 EDITABLE = ("label", "text", "value", "unit")
-
-
-@dataclass
-class OutputGroup:
-    """One project on the page: its listing, its output of the year (None when it has none
-    yet) and the version of its lines as loaded."""
-
-    listing: ProjectListing
-    output: ProjectOutput | None = None
-
-    @property
-    def key(self) -> str:
-        return f"o{self.output.pk}" if self.output is not None else f"l{self.listing.pk}"
-
-    @property
-    def lines(self) -> list[LineInput]:
-        return stored_lines(self.output.lines.all()) if self.output is not None else []
-
-    @property
-    def version(self) -> str:
-        return lines_version(self.lines)
-
-    @property
-    def title(self) -> str:
-        if self.output is not None and self.output.title:
-            return self.output.title
-        return self.listing.project.name
-
-
-@dataclass
-class OutputEntryPage:
-    strategy: Strategy
-    fiscal_year: FiscalYear
-    revision: Revision
-    goals: list = field(default_factory=list)  # the goals the member has projects under
-    goal: object = None  # the goal shown
-    groups: list[OutputGroup] = field(default_factory=list)
-    restricted: bool = False  # only the listings of the member's departments
-
-    @property
-    def neighbours(self) -> tuple[int | None, int | None]:
-        year, period = self.fiscal_year.year, self.strategy.fiscal_year_range
-        return (year - 1 if year - 1 in period else None, year + 1 if year + 1 in period else None)
-
-
-def output_entry_page(
-    strategy: Strategy, year: int, department_ids=None, goal_number: int | None = None
-) -> OutputEntryPage:
-    """The projects in force in fiscal year `year` under one goal (the first one the member has
-    when `goal_number` is not one of theirs): only the listings of `department_ids` when given,
-    in the document's order, with their outputs of that year and the outputs' lines. 404 for a
-    year outside the period.
-
-    Queries: fiscal year, revision in force, listings with measure, policy, goal and project,
-    the goal's outputs of the year, their lines (5; 4 when the member has no listing)."""
-    if year not in strategy.fiscal_year_range:
-        raise Http404("計画期間外の年度です。")
-    fiscal_year = FiscalYear.objects.filter(strategy=strategy, year=year).first()
-    if fiscal_year is None:
-        raise Http404("年度が登録されていません。")
-    fiscal_year.strategy = strategy
-    try:
-        revision = strategy.revision_for_year(year)
-    except Revision.DoesNotExist as exc:
-        raise Http404("この年度に効力のある策定・改訂がありません。") from exc
-    listings = (
-        ProjectListing.objects.filter(measure__strategy=strategy)
-        .in_force_at(revision)
-        .select_related("measure__policy__goal", "project")
-        .in_tree_order()
-    )
-    if department_ids is not None:
-        listings = listings.filter(ProjectListing.department_q(department_ids))
-    listings = list(listings)
-    page = OutputEntryPage(strategy, fiscal_year, revision, restricted=department_ids is not None)
-    goals = {}
-    for listing in listings:
-        goals.setdefault(listing.measure.policy.goal.number, listing.measure.policy.goal)
-    page.goals = list(goals.values())
-    if not page.goals:
-        return page
-    page.goal = goals.get(goal_number) or page.goals[0]
-    listings = [x for x in listings if x.measure.policy.goal.number == page.goal.number]
-    outputs: dict = {}
-    for output in (
-        ProjectOutput.objects.filter(
-            fiscal_year=fiscal_year, measure_id__in={x.measure_id for x in listings}
-        )
-        .prefetch_related("lines")
-        .order_by("position", "pk")
-    ):
-        output.fiscal_year = fiscal_year
-        outputs.setdefault((output.measure_id, output.project_id), []).append(output)
-    for listing in listings:
-        found = outputs.get((listing.measure_id, listing.project_id)) or [None]
-        page.groups.extend(OutputGroup(listing, output) for output in found)
-    return page
 
 
 class AmountField(forms.DecimalField):

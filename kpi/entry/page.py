@@ -4,10 +4,10 @@ and the page of one year (every indicator in force, this year's and last year's 
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.http import Http404
 
 from strategy import fiscal
 from strategy.models import FiscalYear, Revision, Strategy, revision_in_force
+from strategy.selectors import year_and_revision_or_404
 
 from ..amounts import exact_amount
 from ..models import Achievement, Indicator
@@ -177,16 +177,7 @@ def year_entry_page(strategy: Strategy, year: int, department_ids=None) -> YearE
 
     Queries: fiscal year, revision in force, indicators with their tree, indicator chains,
     results of this year and last year (5)."""
-    if year not in strategy.fiscal_year_range:
-        raise Http404("計画期間外の年度です。")
-    fiscal_year = FiscalYear.objects.filter(strategy=strategy, year=year).first()
-    if fiscal_year is None:
-        raise Http404("年度が登録されていません。")
-    fiscal_year.strategy = strategy
-    try:
-        revision = strategy.revision_for_year(year)
-    except Revision.DoesNotExist as exc:
-        raise Http404("この年度に効力のある策定・改訂がありません。") from exc
+    fiscal_year, revision = year_and_revision_or_404(strategy, year)
     indicators = list(
         _indicators(strategy, department_ids).in_force_at(revision).with_tree().in_tree_order()
     )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from strategy import forms, services
+from strategy import forms, selectors, services
 from strategy.access import (
     department_ids,
     get_staff_strategy,
@@ -54,7 +54,7 @@ def output_entry_index(request, slug):
 def output_entry(request, slug, year):
     strategy = get_staff_strategy(request.user, slug, PERM)
     goal = request.GET.get("goal", "")
-    page = forms.output_entry_page(
+    page = selectors.output_entry_page(
         strategy,
         year,
         department_ids(request.user, strategy.municipality_id),

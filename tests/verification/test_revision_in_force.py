@@ -10,9 +10,9 @@ from django.http import Http404
 from django.urls import reverse
 
 from strategy.models import Membership, Revision
+from strategy.selectors import NO_REVISION, revision_for_year_or_404
 from tests.factory import make_strategy, make_tree
 from verification.selectors.panel import panel_index_page
-from verification.selectors.revisions import NO_REVISION, revision_for_year_or_404
 
 SLUG = "sapporo-2020"
 

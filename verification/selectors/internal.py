@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from strategy.models import BasicGoal, FiscalYear, Measure, Strategy
 from strategy.revisions import as_of
+from strategy.selectors import revision_for_year_or_404
 
 from ..grading import ReferenceGrade, measure_evidence, reference_grades_for_year
 from ..models import InternalReview
-from .revisions import revision_for_year_or_404
 
 
 @dataclass

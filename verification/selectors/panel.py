@@ -28,10 +28,10 @@ from strategy.models import (
     revision_in_force,
 )
 from strategy.revisions import as_of
+from strategy.selectors import revision_for_year_or_404
 
 from ..grading import rows_cut_at_year
 from ..models import InternalReview, PanelDraft, PanelOpinion, PanelReview
-from .revisions import revision_for_year_or_404
 
 
 @dataclass
